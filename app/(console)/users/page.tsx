@@ -1,0 +1,81 @@
+import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { inputClass } from '@/components/ui/field';
+import { AddUserDialog } from '@/components/users/add-user-dialog';
+import { UserRowActions } from '@/components/users/user-row-actions';
+import { formatRelative } from '@/lib/format';
+import { consoleApi } from '@/server/api/caller';
+
+export const metadata = { title: 'Users' };
+
+const roleTone = { owner: 'violet', admin: 'blue', user: 'gray' } as const;
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string; cursor?: string }> }) {
+  const sp = await searchParams;
+  const q = sp.q?.slice(0, 200) || undefined;
+  const cursor = sp.cursor?.slice(0, 300) || undefined;
+  const caller = await consoleApi();
+  const me = await caller.users.me();
+  const { users, nextCursor } = await caller.users.list({ search: q, cursor, limit: 50 });
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description="People in your team. Owners and Admins use the console; Users own devices."
+        actions={<AddUserDialog canGrantAdmin={me.role === 'owner'} />}
+      />
+      <form className="mb-4 flex gap-2" role="search">
+        <label htmlFor="q" className="sr-only">Search users</label>
+        <input id="q" name="q" defaultValue={q} placeholder="Search by email or name" className={`${inputClass} max-w-sm`} />
+        <Button type="submit" variant="secondary">Search</Button>
+      </form>
+      <Card className="overflow-hidden">
+        {users.length === 0 ? (
+          <EmptyState title={q ? 'No users match your search' : 'No users yet'} />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5">User</th>
+                  <th scope="col" className="px-4 py-2.5">Role</th>
+                  <th scope="col" className="px-4 py-2.5">Source</th>
+                  <th scope="col" className="px-4 py-2.5">Status</th>
+                  <th scope="col" className="px-4 py-2.5">Last sign-in</th>
+                  <th scope="col" className="px-4 py-2.5 text-right"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 bg-white">
+                {users.map((u) => (
+                  <tr key={u.id}>
+                    <td className="px-4 py-3">
+                      <p className="font-medium text-slate-900">{u.name || u.email}</p>
+                      {u.name && <p className="text-xs text-slate-500">{u.email}</p>}
+                    </td>
+                    <td className="px-4 py-3"><Badge tone={roleTone[u.role]}>{u.role}</Badge></td>
+                    <td className="px-4 py-3 text-slate-600">{u.source === 'scim' ? 'SCIM' : 'Local'}</td>
+                    <td className="px-4 py-3">{u.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}</td>
+                    <td className="px-4 py-3 text-slate-500">{formatRelative(u.lastSignInAt)}</td>
+                    <td className="px-4 py-3">
+                      <UserRowActions user={u} actorRole={me.role} isSelf={u.id === me.id} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      <div className="mt-4 flex justify-between">
+        {cursor ? <Link href={`/users${q ? `?q=${encodeURIComponent(q)}` : ''}`} className="text-sm font-medium text-brand-600">← First page</Link> : <span />}
+        {nextCursor && (
+          <Link href={`/users?${new URLSearchParams({ ...(q && { q }), cursor: nextCursor })}`} className="text-sm font-medium text-brand-600">
+            Next page →
+          </Link>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { redirect } from 'next/navigation';
+import { Suspense } from 'react';
+import { AuthShell } from '@/components/auth/auth-shell';
+import { SignInForm } from '@/components/auth/sign-in-form';
+import { api } from '@/server/api/caller';
+import { getCurrentUser } from '@/server/auth/current-user';
+
+export const metadata = { title: 'Sign in' };
+export const dynamic = 'force-dynamic';
+
+export default async function SignInPage() {
+  const { setUp } = await (await api()).setup.status();
+  if (!setUp) redirect('/setup');
+  if (await getCurrentUser()) redirect('/');
+  return (
+    <AuthShell title="Sign in to Tessera">
+      <Suspense>
+        <SignInForm />
+      </Suspense>
+    </AuthShell>
+  );
+}

@@ -1,0 +1,17 @@
+// The console's navigation. Only built features are listed: no dead links.
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: 'home' | 'users' | 'settings' | 'audit' | 'devices' | 'key' | 'groups' | 'cert' | 'plug';
+}
+export interface NavSection {
+  title?: string;
+  items: NavItem[];
+}
+
+export const navSections: NavSection[] = [
+  { items: [{ href: '/', label: 'Overview', icon: 'home' }] },
+  { title: 'Directory', items: [{ href: '/users', label: 'Users', icon: 'users' }] },
+  { title: 'Settings', items: [{ href: '/settings/team', label: 'Team', icon: 'settings' }] },
+  { title: 'Security', items: [{ href: '/audit', label: 'Audit log', icon: 'audit' }] },
+];

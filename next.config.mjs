@@ -1,0 +1,10 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships a WASM Postgres and postgres-js opens sockets: both must be loaded by Node
+  // itself, not bundled, so that every route shares one database client per process.
+  serverExternalPackages: ['@electric-sql/pglite', 'postgres'],
+  outputFileTracingIncludes: { '/**': ['./drizzle/**/*'] },
+  poweredByHeader: false,
+  devIndicators: false,
+};
+export default nextConfig;

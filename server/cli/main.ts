@@ -1,0 +1,13 @@
+import { closeDb } from '@/server/db';
+import { runCommands, type Command } from './framework';
+import { coreCommands } from './commands/core';
+
+export const commands: Command[] = [...coreCommands];
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await runCommands(commands, argv);
+  } finally {
+    await closeDb().catch(() => {});
+  }
+}

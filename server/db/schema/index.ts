@@ -1,0 +1,3 @@
+export * from './teams';
+export * from './users';
+export * from './audit-log';

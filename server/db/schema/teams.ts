@@ -1,0 +1,21 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// One installation serves one team; `singleton` makes a second row impossible even under a race.
+export const teams = pgTable(
+  'teams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    singleton: boolean('singleton').notNull().default(true).unique(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    requireApprovalSelfEnrolled: boolean('require_approval_self_enrolled').notNull().default(true),
+    requireApprovalMdm: boolean('require_approval_mdm').notNull().default(true),
+    idpSelfEnrollment: boolean('idp_self_enrollment').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('teams_singleton_true', sql`${t.singleton}`)],
+);
+
+export type Team = typeof teams.$inferSelect;
