@@ -4,6 +4,9 @@ const nextConfig = {
   // itself, not bundled, so that every route shares one database client per process.
   serverExternalPackages: ['@electric-sql/pglite', 'postgres'],
   outputFileTracingIncludes: { '/**': ['./drizzle/**/*'] },
+  // `npm test` and `npm run typecheck` run tsc over the whole repository (tests included) once;
+  // the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   devIndicators: false,
 };

@@ -73,8 +73,8 @@ export function Sidebar({ teamName, user }: { teamName: string; user: { email: s
           <p className="truncate text-sm font-medium text-slate-900" title={user.email}>
             {user.name || user.email}
           </p>
-          <p className="mb-2 truncate text-xs capitalize text-slate-500">
-            {user.role} · {user.email}
+          <p className="mb-2 truncate text-xs text-slate-500">
+            <span className="capitalize">{user.role}</span> · {user.email}
           </p>
           <SignOutButton />
         </div>

@@ -1,0 +1,138 @@
+// The authorization matrix: every tRPC procedure and every route handler, tried as anonymous,
+// User, Admin and Owner. A procedure or route that is not listed here fails the test, so new ones
+// must declare their rule.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '@/server/api/root';
+import { createCallerFactory, type Context } from '@/server/api/trpc';
+import type { SessionUser } from '@/server/services/users/get-session-user';
+import { installTestDb, type TestDb } from '../helpers/db';
+import { seedTeam } from '../helpers/fixtures';
+
+type Access = 'public' | 'authed' | 'admin' | 'owner';
+type Role = 'anonymous' | 'user' | 'admin' | 'owner';
+
+let t: TestDb;
+let seed: Awaited<ReturnType<typeof seedTeam>>;
+
+// input: a value, or a function building one from the seeded data (valid for an Admin, so that a
+// refusal can only come from the role check).
+const procedures: Record<string, { access: Access; input?: (s: typeof seed) => unknown }> = {
+  'setup.status': { access: 'public' },
+  'setup.create': {
+    access: 'public',
+    input: () => ({ teamName: 'X', slug: 'xyz', ownerEmail: 'x@x.test', ownerPassword: 'long-enough-password' }),
+  },
+  'team.get': { access: 'admin' },
+  'team.update': { access: 'admin', input: () => ({ idpSelfEnrollment: false }) },
+  'users.me': { access: 'authed' },
+  'users.list': { access: 'admin', input: () => ({}) },
+  'users.create': { access: 'admin', input: () => ({ email: `${randomUUID()}@m.test`, role: 'user' }) },
+  'users.setRole': { access: 'admin', input: (s) => ({ userId: s.user.id, role: 'user' }) },
+  'users.setActive': { access: 'admin', input: (s) => ({ userId: s.user.id, active: true }) },
+  'audit.list': { access: 'admin', input: () => ({}) },
+  'overview.get': { access: 'admin' },
+};
+
+// Route handlers (app/**/route.ts), by URL pattern: which methods they export and who may call.
+// 'trpc' routes defer to the procedure matrix; 'nextauth' is NextAuth's own sign-in endpoint.
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth'; probe?: () => Promise<void> }> = {
+  '/api/health': {
+    methods: ['GET'],
+    access: 'public',
+    probe: async () => {
+      const { GET } = await import('@/app/api/health/route');
+      const res = await GET();
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok', migrations: { current: true } });
+    },
+  },
+  '/api/trpc/[trpc]': { methods: ['GET', 'POST'], access: 'trpc' },
+  '/api/auth/[...nextauth]': { methods: ['GET', 'POST'], access: 'nextauth' },
+};
+
+const allowed = (access: Access, role: Role) =>
+  access === 'public' ||
+  (access === 'authed' && role !== 'anonymous') ||
+  (access === 'admin' && (role === 'admin' || role === 'owner')) ||
+  (access === 'owner' && role === 'owner');
+
+beforeAll(async () => {
+  t = await installTestDb();
+  seed = await seedTeam(t.db);
+});
+afterAll(() => t.destroy());
+
+const factory = createCallerFactory(appRouter);
+
+function userFor(role: Role): SessionUser | null {
+  if (role === 'anonymous') return null;
+  return seed[role];
+}
+
+async function call(pathName: string, role: Role, input: unknown) {
+  const ctx: Context = { db: t.db, user: userFor(role), ip: '127.0.0.1' };
+  let fn: unknown = factory(ctx);
+  for (const part of pathName.split('.')) fn = (fn as Record<string, unknown>)[part];
+  return (fn as (i: unknown) => Promise<unknown>)(input);
+}
+
+describe('tRPC authorization matrix', () => {
+  it('lists every procedure of the router', () => {
+    const actual = Object.keys(appRouter._def.procedures).sort();
+    expect(actual).toEqual(Object.keys(procedures).sort());
+  });
+
+  for (const [name, rule] of Object.entries(procedures)) {
+    for (const role of ['anonymous', 'user', 'admin', 'owner'] as Role[]) {
+      const expectation = allowed(rule.access, role) ? 'allowed' : 'refused';
+      it(`${name} as ${role} is ${expectation}`, async () => {
+        let error: unknown;
+        try {
+          await call(name, role, rule.input?.(seed));
+        } catch (e) {
+          error = e;
+        }
+        const code = error instanceof TRPCError ? error.code : undefined;
+        if (expectation === 'allowed') {
+          // Business errors (e.g. "already set up") may happen; an auth refusal may not.
+          expect(code === 'UNAUTHORIZED' || code === 'FORBIDDEN', `${name} refused ${role}: ${String(error)}`).toBe(false);
+          if (error && !(error instanceof TRPCError)) throw error;
+        } else {
+          expect(code).toBe(role === 'anonymous' ? 'UNAUTHORIZED' : 'FORBIDDEN');
+        }
+      });
+    }
+  }
+});
+
+describe('route handler matrix', () => {
+  const appDir = path.resolve('app');
+  const found: Record<string, string[]> = {};
+  (function walk(dir: string) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name === 'route.ts') {
+        const url = '/' + path.relative(appDir, path.dirname(p)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join('/');
+        const src = fs.readFileSync(p, 'utf8');
+        found[url] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].filter((m) =>
+          new RegExp(`export (const|async function|function) ${m}\\b|as ${m}\\b`).test(src),
+        );
+      }
+    }
+  })(appDir);
+
+  it('lists every route handler with its methods', () => {
+    expect(Object.keys(found).sort()).toEqual(Object.keys(routes).sort());
+    for (const [url, r] of Object.entries(routes)) expect(found[url], url).toEqual(r.methods);
+  });
+
+  for (const [url, r] of Object.entries(routes)) {
+    if (!r.probe) continue;
+    it(`${url} enforces its rule (${r.access})`, r.probe);
+  }
+});

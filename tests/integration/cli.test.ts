@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommands, type Io } from '@/server/cli/framework';
+import { commands } from '@/server/cli/main';
+import { installTestDb, type TestDb } from '../helpers/db';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await installTestDb();
+});
+afterAll(() => t.destroy());
+
+async function cli(argv: string[], stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin };
+  const code = await runCommands(commands, argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('tessera CLI', () => {
+  it('prints help for the tool and for each command', async () => {
+    const all = await cli(['--help']);
+    expect(all.code).toBe(0);
+    for (const c of commands) {
+      expect(all.out).toContain(c.name);
+      const one = await cli([...c.name.split(' '), '--help']);
+      expect(one.code).toBe(0);
+      expect(one.out).toContain('Usage: tessera');
+    }
+  });
+
+  it('reports status before setup, sets up once, and refuses a second setup', async () => {
+    const before = await cli(['status', '--json']);
+    expect(JSON.parse(before.out)).toMatchObject({ setUp: false, migrations: { expected: 1, applied: 1 } });
+    const args = ['setup', '--team', 'Acme', '--slug', 'acme', '--owner-email', 'Root@Acme.test', '--owner-password-stdin', '--json'];
+    const ok = await cli(args, 'a-long-owner-password\n'.trimEnd());
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ team: { slug: 'acme' }, owner: { email: 'root@acme.test', role: 'owner' } });
+    const again = await cli(args, 'a-long-owner-password');
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.out).error).toMatch(/already set up/);
+    expect(again.err).toMatch(/already set up/);
+  });
+
+  it('manages users and refuses demoting the last owner', async () => {
+    expect((await cli(['user', 'create', '--email', 'ann@acme.test', '--role', 'admin'])).code).toBe(0);
+    const list = await cli(['user', 'list', '--json']);
+    expect(JSON.parse(list.out).map((u: { email: string }) => u.email)).toEqual(['ann@acme.test', 'root@acme.test']);
+    const demote = await cli(['user', 'set-role', '--email', 'root@acme.test', '--role', 'admin']);
+    expect(demote.code).toBe(1);
+    expect(demote.err).toMatch(/last Owner/);
+    const promote = await cli(['user', 'set-role', '--email', 'ann@acme.test', '--role', 'owner', '--json']);
+    expect(JSON.parse(promote.out)).toMatchObject({ role: 'owner' });
+  });
+
+  it('fails clearly on bad input', async () => {
+    const missing = await cli(['setup', '--team', 'A']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/--owner-password-stdin is required/);
+    const badRole = await cli(['user', 'create', '--email', 'x@acme.test', '--role', 'root']);
+    expect(badRole.code).toBe(1);
+    expect(badRole.err).toMatch(/expected one of/);
+    const unknownFlag = await cli(['user', 'list', '--colour']);
+    expect(unknownFlag.code).toBe(2);
+    const unknownCmd = await cli(['frobnicate']);
+    expect(unknownCmd.code).toBe(2);
+    expect(unknownCmd.err).toMatch(/unknown command/);
+    const noUser = await cli(['user', 'set-role', '--email', 'ghost@acme.test', '--role', 'admin']);
+    expect(noUser.err).toMatch(/No user with the email/);
+  });
+});
