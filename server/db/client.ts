@@ -38,14 +38,16 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const extensions = { pg_trgm };
   const { drizzle } = await import('drizzle-orm/pglite');
   let release = () => {};
   let client;
   if ('dataDir' in opts) {
     release = lockDataDir(opts.dataDir);
-    client = new PGlite(path.join(opts.dataDir, 'pglite'));
+    client = new PGlite(path.join(opts.dataDir, 'pglite'), { extensions });
   } else {
-    client = new PGlite();
+    client = new PGlite({ extensions });
   }
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;

@@ -11,6 +11,7 @@ import { createCallerFactory, type Context } from '@/server/api/trpc';
 import type { SessionUser } from '@/server/services/users/get-session-user';
 import { installTestDb, type TestDb } from '../helpers/db';
 import { seedTeam } from '../helpers/fixtures';
+import { createApiToken } from '@/server/services/api-tokens/create-api-token';
 
 type Access = 'public' | 'authed' | 'admin' | 'owner';
 type Role = 'anonymous' | 'user' | 'admin' | 'owner';
@@ -39,7 +40,48 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
 
 // Route handlers (app/**/route.ts), by URL pattern: which methods they export and who may call.
 // 'trpc' routes defer to the procedure matrix; 'nextauth' is NextAuth's own sign-in endpoint.
-const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth'; probe?: () => Promise<void> }> = {
+type RouteModule = Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+
+// REST API routes: every method refuses a request without a valid API token (401), and accepts
+// one with a token (whatever the business answer, it is not 401/403).
+function apiTokenProbe(load: () => Promise<unknown>, params: Record<string, string>) {
+  return async () => {
+    const mod = (await load()) as RouteModule;
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => m in mod)) {
+      for (const auth of [undefined, 'Bearer tsr_wrong', `Bearer ${apiToken}`]) {
+        const headers: Record<string, string> = { 'x-smallstep-api-version': '2025-01-01', 'content-type': 'application/json' };
+        if (auth) headers.authorization = auth;
+        const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
+        const res = await mod[method](new Request('http://t.test/api/v1/x', { method, headers, body }), { params: Promise.resolve(params) });
+        if (auth === `Bearer ${apiToken}`) expect([401, 403], `${method} with a token`).not.toContain(res.status);
+        else expect(res.status, `${method} with ${auth ?? 'no token'}`).toBe(401);
+      }
+    }
+  };
+}
+
+const someDevice = { deviceID: '00000000-0000-0000-0000-000000000000' };
+
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token'; probe?: () => Promise<void> }> = {
+  '/api/v1/devices': { methods: ['GET', 'POST'], access: 'api-token', probe: apiTokenProbe(() => import('@/app/api/v1/devices/route'), {}) },
+  '/api/v1/devices/[deviceID]': {
+    methods: ['GET', 'PATCH', 'DELETE'],
+    access: 'api-token',
+    probe: apiTokenProbe(() => import('@/app/api/v1/devices/[deviceID]/route'), someDevice),
+  },
+  '/api/v1/devices/[deviceID]/lifecycle': {
+    methods: ['PATCH'],
+    access: 'api-token',
+    probe: apiTokenProbe(() => import('@/app/api/v1/devices/[deviceID]/lifecycle/route'), someDevice),
+  },
+  '/api/v1/collections/[collectionSlug]/instances/[instanceID]': {
+    methods: ['PUT'],
+    access: 'api-token',
+    probe: apiTokenProbe(() => import('@/app/api/v1/collections/[collectionSlug]/instances/[instanceID]/route'), {
+      collectionSlug: 'default',
+      instanceID: 'SERIAL123',
+    }),
+  },
   '/api/health': {
     methods: ['GET'],
     access: 'public',
@@ -60,9 +102,12 @@ const allowed = (access: Access, role: Role) =>
   (access === 'admin' && (role === 'admin' || role === 'owner')) ||
   (access === 'owner' && role === 'owner');
 
+let apiToken = '';
+
 beforeAll(async () => {
   t = await installTestDb();
   seed = await seedTeam(t.db);
+  apiToken = (await createApiToken(t.db, seed.ownerActor, { name: 'matrix' })).token;
 });
 afterAll(() => t.destroy());
 

@@ -31,7 +31,9 @@ describe('tessera CLI', () => {
 
   it('reports status before setup, sets up once, and refuses a second setup', async () => {
     const before = await cli(['status', '--json']);
-    expect(JSON.parse(before.out)).toMatchObject({ setUp: false, migrations: { expected: 1, applied: 1 } });
+    const status = JSON.parse(before.out);
+    expect(status).toMatchObject({ setUp: false, database: expect.any(String) });
+    expect(status.migrations.applied).toBe(status.migrations.expected);
     const args = ['setup', '--team', 'Acme', '--slug', 'acme', '--owner-email', 'Root@Acme.test', '--owner-password-stdin', '--json'];
     const ok = await cli(args, 'a-long-owner-password\n'.trimEnd());
     expect(ok.code).toBe(0);

@@ -1,3 +1,5 @@
 export * from './teams';
 export * from './users';
 export * from './audit-log';
+export * from './devices';
+export * from './api-tokens';
