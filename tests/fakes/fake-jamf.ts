@@ -146,7 +146,15 @@ export interface FakeJamf extends FakeServer {
 }
 
 const BASE_TIME = Date.UTC(2024, 5, 1, 9, 0, 0);
-const isoMs = (ms: number) => new Date(ms).toISOString();
+const isoCache = new Map<number, string>();
+function isoMs(ms: number): string {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    s = new Date(ms).toISOString();
+    if (isoCache.size < 50_000) isoCache.set(ms, s);
+  }
+  return s;
+}
 
 function deepMerge<T>(base: T, patch: DeepPartial<T> | undefined): T {
   if (!patch) return base;
@@ -500,10 +508,10 @@ export async function startFakeJamf(options: StartFakeJamfOptions = {}): Promise
 
   /** Ordered ids for a sort spec; id order is the store's natural order (no copy needed). */
   const orderCache = new Map<string, { version: number; ids: number[] }>();
-  const orderedIds = <T>(c: Collection<T>, getters: [Getter<T>, number][], cacheKey: string): number[] => {
+  const orderedIds = <T>(c: Collection<T>, getters: [Getter<T>, number][], cacheKey: string): readonly number[] => {
     const [first] = getters;
-    if (getters.length === 1 && first && first[0] === c.sortable.id && first[1] === 1) return c.store.allIds();
-    if (getters.length === 1 && first && first[0] === c.sortable.mobileDeviceId && first[1] === 1) return c.store.allIds();
+    const byId = first && (first[0] === c.sortable.id || first[0] === c.sortable.mobileDeviceId);
+    if (getters.length === 1 && byId && first[1] === 1) return c.store.idsView();
     const cached = orderCache.get(cacheKey);
     if (cached && cached.version === c.store.version) return cached.ids;
     const rows = c.store.allIds().map((id) => {
