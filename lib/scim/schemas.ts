@@ -26,3 +26,18 @@ const SCHEMA_URN = /^urn:[a-z0-9][a-z0-9-]*(?::[^:\s]+)*:\d+(?:\.\d+)*:[a-z][a-z
 export function isSchemaUrn(text: string): boolean {
   return SCHEMA_URN.test(text);
 }
+
+// RFC 7643 §4.1.2 / §4.2 multi-valued attributes of the core schemas (lower-cased). An add to one of
+// these appends a value even before the resource has any, where an add to anything else sets it.
+export const MULTI_VALUED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'emails',
+  'phonenumbers',
+  'ims',
+  'photos',
+  'addresses',
+  'groups',
+  'entitlements',
+  'roles',
+  'x509certificates',
+  'members',
+]);
