@@ -281,7 +281,11 @@ export function readString(node: DerNode): string {
   const bytes = readStringBytes(node, node.tagNumber);
   switch (node.tagNumber) {
     case Tag.utf8String:
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new DerError('invalid UTF-8 in UTF8String');
+      }
     case Tag.printableString:
     case Tag.ia5String:
     case Tag.teletexString: // T.61 is treated as Latin-1, which is what every real encoder meant.
