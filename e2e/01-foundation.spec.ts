@@ -56,7 +56,7 @@ test('sign-out, a wrong password, and sign-in again', async ({ page }) => {
 
 test('the Owner adds an Admin from the Users page', async ({ page }) => {
   await signIn(page, OWNER);
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await page.getByRole('button', { name: 'Add user' }).click();
   const dialog = page.getByRole('dialog');
@@ -98,7 +98,7 @@ test('an Admin cannot do Owner-only actions', async ({ page }) => {
 
 test('a settings change shows up in the audit log', async ({ page }) => {
   await signIn(page, ADMIN);
-  await page.getByRole('link', { name: 'Team' }).click();
+  await page.getByRole('link', { name: 'Team', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Team settings' })).toBeVisible();
   const mdm = page.getByRole('switch', { name: 'Require approval for MDM-synced devices' });
   await expect(mdm).toHaveAttribute('aria-checked', 'true');
@@ -109,7 +109,7 @@ test('a settings change shows up in the audit log', async ({ page }) => {
   await page.reload();
   await expect(page.getByRole('switch', { name: 'Require approval for MDM-synced devices' })).toHaveAttribute('aria-checked', 'false');
 
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('link', { name: 'Audit log', exact: true }).click();
   const row = page.getByRole('row').filter({ hasText: 'team.settings.update' }).first();
   await expect(row).toContainText(ADMIN.email);
   await expect(row).toContainText('requireApprovalMdm');

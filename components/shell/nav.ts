@@ -11,7 +11,15 @@ export interface NavSection {
 
 export const navSections: NavSection[] = [
   { items: [{ href: '/', label: 'Overview', icon: 'home' }] },
+  { title: 'Inventory', items: [{ href: '/devices', label: 'Devices', icon: 'devices' }] },
   { title: 'Directory', items: [{ href: '/users', label: 'Users', icon: 'users' }] },
-  { title: 'Settings', items: [{ href: '/settings/team', label: 'Team', icon: 'settings' }] },
+  {
+    title: 'Settings',
+    items: [
+      { href: '/settings/team', label: 'Team', icon: 'settings' },
+      { href: '/settings/api-tokens', label: 'API tokens', icon: 'key' },
+      { href: '/settings/api-reference', label: 'API reference', icon: 'plug' },
+    ],
+  },
   { title: 'Security', items: [{ href: '/audit', label: 'Audit log', icon: 'audit' }] },
 ];

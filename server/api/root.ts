@@ -1,5 +1,7 @@
 import { router } from './trpc';
+import { apiTokensRouter } from './routers/api-tokens';
 import { auditRouter } from './routers/audit';
+import { devicesRouter } from './routers/devices';
 import { overviewRouter } from './routers/overview';
 import { setupRouter } from './routers/setup';
 import { teamRouter } from './routers/team';
@@ -11,6 +13,8 @@ export const appRouter = router({
   users: usersRouter,
   audit: auditRouter,
   overview: overviewRouter,
+  devices: devicesRouter,
+  apiTokens: apiTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,9 @@
 import { closeDb } from '@/server/db';
 import { runCommands, type Command } from './framework';
+import { apiTokenCommands } from './commands/api-tokens';
 import { coreCommands } from './commands/core';
 
-export const commands: Command[] = [...coreCommands];
+export const commands: Command[] = [...coreCommands, ...apiTokenCommands];
 
 export async function main(argv: string[]): Promise<number> {
   try {

@@ -31,3 +31,11 @@ export async function seedTeam(db: Db) {
 }
 
 export const actorOf = (u: SessionUser): Actor => ({ type: 'user', id: u.id, label: u.email, role: u.role });
+
+/** A NextAuth session cookie for a user, as the sign-in flow would set it. */
+export async function sessionCookie(u: { id: string }, sessionVersion = 1): Promise<string> {
+  const { encode } = await import('next-auth/jwt');
+  const { authOptions } = await import('@/server/auth/options');
+  const token = await encode({ token: { uid: u.id, sv: sessionVersion, sub: u.id }, secret: authOptions().secret! });
+  return `next-auth.session-token=${token}`;
+}

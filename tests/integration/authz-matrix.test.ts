@@ -10,7 +10,7 @@ import { appRouter } from '@/server/api/root';
 import { createCallerFactory, type Context } from '@/server/api/trpc';
 import type { SessionUser } from '@/server/services/users/get-session-user';
 import { installTestDb, type TestDb } from '../helpers/db';
-import { seedTeam } from '../helpers/fixtures';
+import { seedTeam, sessionCookie } from '../helpers/fixtures';
 import { createApiToken } from '@/server/services/api-tokens/create-api-token';
 
 type Access = 'public' | 'authed' | 'admin' | 'owner';
@@ -36,6 +36,20 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
   'users.setActive': { access: 'admin', input: (s) => ({ userId: s.user.id, active: true }) },
   'audit.list': { access: 'admin', input: () => ({}) },
   'overview.get': { access: 'admin' },
+  'devices.list': { access: 'admin', input: () => ({}) },
+  'devices.count': { access: 'admin', input: () => ({}) },
+  'devices.stats': { access: 'admin' },
+  'devices.get': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'devices.create': { access: 'admin', input: () => ({ permanentIdentifier: `SER${randomUUID().slice(0, 8)}` }) },
+  'devices.update': { access: 'admin', input: () => ({ id: randomUUID(), changes: { displayName: 'x' } }) },
+  'devices.setApproval': { access: 'admin', input: () => ({ deviceIds: [randomUUID()], decision: 'approved' }) },
+  'devices.tag': { access: 'admin', input: () => ({ deviceIds: [randomUUID()], add: ['x'] }) },
+  'devices.setLifecycle': { access: 'admin', input: () => ({ id: randomUUID(), status: 'active' }) },
+  'devices.delete': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'devices.importCsv': { access: 'admin', input: () => ({ csv: 'serial\nABCD1234', commit: false }) },
+  'apiTokens.list': { access: 'admin' },
+  'apiTokens.create': { access: 'admin', input: () => ({ name: 'matrix' }) },
+  'apiTokens.revoke': { access: 'admin', input: () => ({ id: randomUUID() }) },
 };
 
 // Route handlers (app/**/route.ts), by URL pattern: which methods they export and who may call.
@@ -60,9 +74,29 @@ function apiTokenProbe(load: () => Promise<unknown>, params: Record<string, stri
   };
 }
 
+// Console routes outside tRPC: a session cookie decides; anonymous → 401, User → 403.
+function sessionProbe(load: () => Promise<unknown>, url: string, access: 'admin') {
+  return async () => {
+    const mod = (await load()) as RouteModule;
+    for (const role of ['anonymous', 'user', 'admin', 'owner'] as Role[]) {
+      const u = userFor(role);
+      const headers: Record<string, string> = u ? { cookie: await sessionCookie(u) } : {};
+      const res = await mod.GET(new Request(url, { headers }), { params: Promise.resolve({}) });
+      const expected = allowed(access, role) ? 200 : role === 'anonymous' ? 401 : 403;
+      expect(res.status, `${url} as ${role}`).toBe(expected);
+      await res.body?.cancel();
+    }
+  };
+}
+
 const someDevice = { deviceID: '00000000-0000-0000-0000-000000000000' };
 
-const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token'; probe?: () => Promise<void> }> = {
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'session'; probe?: () => Promise<void> }> = {
+  '/api/devices/export': {
+    methods: ['GET'],
+    access: 'session',
+    probe: sessionProbe(() => import('@/app/api/devices/export/route'), 'http://t.test/api/devices/export?source=api', 'admin'),
+  },
   '/api/v1/devices': { methods: ['GET', 'POST'], access: 'api-token', probe: apiTokenProbe(() => import('@/app/api/v1/devices/route'), {}) },
   '/api/v1/devices/[deviceID]': {
     methods: ['GET', 'PATCH', 'DELETE'],
@@ -90,6 +124,16 @@ const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'n
       const res = await GET();
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ok', migrations: { current: true } });
+    },
+  },
+  '/api/openapi.json': {
+    methods: ['GET'],
+    access: 'public',
+    probe: async () => {
+      const { GET } = await import('@/app/api/openapi.json/route');
+      const res = GET();
+      expect(res.status).toBe(200);
+      expect((await res.json()).openapi).toMatch(/^3\./);
     },
   },
   '/api/trpc/[trpc]': { methods: ['GET', 'POST'], access: 'trpc' },

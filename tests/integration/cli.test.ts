@@ -55,6 +55,23 @@ describe('tessera CLI', () => {
     expect(JSON.parse(promote.out)).toMatchObject({ role: 'owner' });
   });
 
+  it('creates, lists and revokes API tokens; the token works against the REST API until revoked', async () => {
+    const created = await cli(['api-token', 'create', '--name', 'ci', '--expires-in', '30d', '--json']);
+    expect(created.code).toBe(0);
+    const { token, expiresAt } = JSON.parse(created.out);
+    expect(token).toMatch(/^tsr_/);
+    expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    const { apiClient } = await import('../helpers/rest');
+    expect((await apiClient(token).get('/devices')).status).toBe(200);
+    const list = await cli(['api-token', 'list', '--json']);
+    expect(list.out).not.toContain(token);
+    expect(JSON.parse(list.out)[0]).toMatchObject({ name: 'ci', status: 'active' });
+    expect((await cli(['api-token', 'revoke', '--name', 'ci'])).code).toBe(0);
+    expect((await apiClient(token).get('/devices')).status).toBe(401);
+    expect((await cli(['api-token', 'revoke', '--name', 'ci'])).err).toMatch(/No active API token/);
+    expect((await cli(['api-token', 'create', '--name', 'x', '--expires-in', 'soon'])).err).toMatch(/--expires-in/);
+  });
+
   it('fails clearly on bad input', async () => {
     const missing = await cli(['setup', '--team', 'A']);
     expect(missing.code).toBe(1);

@@ -273,6 +273,10 @@ describe('GET /devices: pagination, filters and sorting', () => {
       expect(await ids('filters[onlyUnassigned]=true')).toEqual(['JAMF0001', 'MACSERIAL1']);
       expect(await ids('filters[status]=warning')).toEqual(['JAMF0001']);
       expect(await ids('filters[search]=macserial')).toEqual(['MACSERIAL1']);
+      expect(await ids('filters[source]=Intune')).toEqual([]);
+      expect((await c.get(`/devices?${Array.from({ length: 25 }, (_, i) => `filters[tags]=t${i}`).join('&')}`)).status).toBe(400);
+      expect((await c.get(`/devices?filters[tags]=${'x'.repeat(70)}`)).status).toBe(400);
+      expect((await c.get(`/devices?pagination[after]=${'x'.repeat(1200)}`)).status).toBe(400);
       expect((await c.get('/devices?filters[operatingSystem]=BeOS')).status).toBe(400);
       expect((await c.get('/devices?filters[colour]=red')).status).toBe(400);
       expect((await c.get('/devices?filters[onlyManaged]=maybe')).status).toBe(400);

@@ -103,7 +103,7 @@ export function listDevicesRoute(req: Request) {
       assurance: filters.assurance?.map((a) => (ciEnum(['normal', 'high'] as const, a, 'filters[assurance]') === 'high' ? 'high' : 'low')),
       os: [...(filters.operatingSystem ?? []), ...(filters.os ?? [])].map((o) => ciEnum(deviceOsValues, o, 'filters[operatingSystem]')) || undefined,
       ownership: filters.ownership?.map((o) => ciEnum(['company', 'user'] as const, o, 'filters[ownership]')),
-      sources: filters.source?.flatMap((s) => apiSourceToKinds[ciEnum(Object.keys(apiSourceToKinds), s, 'filters[source]')]) as never,
+      sources: filters.source?.flatMap((s) => apiSourceToKinds[ciEnum(Object.keys(apiSourceToKinds), s, 'filters[source]')]),
       approval: parseBool(filters.onlyPendingApproval, 'filters[onlyPendingApproval]') ? ['pending'] : undefined,
       onlyUnassigned: parseBool(filters.onlyUnassigned, 'filters[onlyUnassigned]'),
       onlyManaged: parseBool(filters.onlyManaged, 'filters[onlyManaged]'),

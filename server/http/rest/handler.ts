@@ -6,7 +6,8 @@ import { clientIp } from '@/server/auth/request-ip';
 import type { Actor } from '@/server/services/actor';
 import { ServiceError } from '@/server/services/errors';
 import { verifyApiToken } from '@/server/services/api-tokens/verify-api-token';
-import { checkVersion } from './parse';
+import { ZodError } from 'zod';
+import { checkVersion, zodMessage } from './parse';
 import { ApiError, errorResponse, requestIdOf, type ApiContext } from './respond';
 
 export interface ApiCall extends ApiContext {
@@ -50,6 +51,8 @@ export async function handleApi(req: Request, fn: (call: ApiCall) => Promise<Res
   } catch (err) {
     if (err instanceof ApiError) return errorResponse(ctx, err.status, err.message);
     if (err instanceof ServiceError) return errorResponse(ctx, statusFor[err.code], err.message);
+    // Validation inside a service (limits on list parameters, say) is still the client's mistake.
+    if (err instanceof ZodError) return errorResponse(ctx, 400, zodMessage(err));
     console.error(`[api] ${req.method} ${new URL(req.url).pathname} failed (request ${ctx.requestId}):`, err);
     return errorResponse(ctx, 500, `Internal server error (request ${ctx.requestId})`);
   }

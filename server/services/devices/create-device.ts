@@ -34,7 +34,13 @@ export const createDeviceInput = z.object({
 });
 export type CreateDeviceInput = z.infer<typeof createDeviceInput>;
 
-export async function createDevice(db: Db, actor: Actor, input: CreateDeviceInput, channel: 'api' | 'manual') {
+export async function createDevice(
+  db: Db,
+  actor: Actor,
+  input: CreateDeviceInput,
+  channel: 'api' | 'manual',
+  opts: { approve?: boolean } = {},
+) {
   const [existing] = await db
     .select({ id: deviceSources.id })
     .from(deviceSources)
@@ -49,6 +55,7 @@ export async function createDevice(db: Db, actor: Actor, input: CreateDeviceInpu
     facts: { ...input, serial },
     authoritative: true,
     mustBeNew: true,
+    approve: opts.approve,
   });
   return result;
 }

@@ -3,7 +3,7 @@
 import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db';
-import { approvalStatuses, assuranceLevels, deviceOsValues, devices, lifecycleStatuses, sourceKinds, type Device } from '@/server/db/schema';
+import { approvalStatuses, assuranceLevels, deviceOsValues, devices, lifecycleStatuses, type Device } from '@/server/db/schema';
 import { badRequest } from '../errors';
 
 export const deviceSortFields = ['enrolledAt', 'lastSeen', 'source', 'displayName'] as const;
@@ -17,7 +17,8 @@ export const listDevicesInput = z.object({
   lifecycle: z.array(z.enum(lifecycleStatuses)).optional(),
   os: z.array(z.enum(deviceOsValues)).optional(),
   ownership: z.array(z.enum(['company', 'user'])).optional(),
-  sources: z.array(z.enum(sourceKinds)).optional(),
+  // Any strings: a source no device has (e.g. an MDM we do not sync) simply matches nothing.
+  sources: z.array(z.string().max(32)).max(20).optional(),
   tags: z.array(z.string().max(64)).max(20).optional(),
   onlyUnassigned: z.boolean().optional(),
   onlyManaged: z.boolean().optional(),
@@ -55,7 +56,7 @@ export function deviceFilters(input: z.infer<typeof listDevicesInput>): SQL[] {
   if (input.lifecycle?.length) where.push(inArray(devices.lifecycleStatus, input.lifecycle));
   if (input.os?.length) where.push(inArray(devices.os, input.os));
   if (input.ownership?.length) where.push(inArray(devices.ownership, input.ownership));
-  if (input.sources?.length) where.push(arrayOverlaps(devices.sourceKinds, input.sources));
+  if (input.sources) where.push(arrayOverlaps(devices.sourceKinds, input.sources.length ? input.sources : ['-']));
   if (input.tags?.length) where.push(arrayOverlaps(devices.tags, input.tags));
   if (input.onlyUnassigned) where.push(isNull(devices.ownerEmail));
   if (input.onlyManaged) where.push(arrayOverlaps(devices.sourceKinds, ['agent']));

@@ -23,6 +23,8 @@ export interface SourceRecord {
   authoritative: boolean;
   /** Adding a device through the API or console: a record from that channel must not exist yet. */
   mustBeNew?: boolean;
+  /** An admin added it: approved whatever the policy says. */
+  approve?: boolean;
 }
 
 export interface RecordResult {
@@ -98,6 +100,7 @@ export async function recordDeviceSource(db: Db, actor: Actor, rec: SourceRecord
 
       if (!device) {
         const masked = rec.authoritative ? Object.keys(facts).filter(isMaskable) : [];
+        const approval = rec.approve ? 'approved' : initialApproval(team, rec.kind);
         const [inserted] = await tx
           .insert(devices)
           .values({
@@ -105,9 +108,9 @@ export async function recordDeviceSource(db: Db, actor: Actor, rec: SourceRecord
             ownerUserId: await ownerUserIdFor(tx, facts.ownerEmail),
             maskedFields: masked,
             sourceKinds: [rec.kind],
-            approvalStatus: initialApproval(team, rec.kind),
-            approvedAt: initialApproval(team, rec.kind) === 'approved' ? new Date() : null,
-            approvedBy: initialApproval(team, rec.kind) === 'approved' ? `policy:${rec.kind}` : null,
+            approvalStatus: approval,
+            approvedAt: approval === 'approved' ? new Date() : null,
+            approvedBy: approval === 'approved' ? (rec.approve ? actor.label : `policy:${rec.kind}`) : null,
           })
           .onConflictDoNothing({ target: devices.permanentIdentifier })
           .returning();

@@ -18,7 +18,8 @@ export async function tagDevices(db: Db, actor: Actor, input: z.input<typeof tag
     const changed = await tx
       .update(devices)
       .set({
-        tags: sql`array(select distinct t from unnest(array_cat(${devices.tags}, ${add}::text[])) t where not (t = any(${remove}::text[])) order by t)`,
+        // Arrays travel as JSON: drizzle would spread a JS array into a parameter list.
+        tags: sql`array(select distinct t from unnest(array_cat(${devices.tags}, array(select jsonb_array_elements_text(${JSON.stringify(add)}::jsonb)))) t where not (t in (select jsonb_array_elements_text(${JSON.stringify(remove)}::jsonb))) order by t)`,
         maskedFields: sql`array(select distinct f from unnest(array_append(${devices.maskedFields}, 'tags')) f)`,
         updatedAt: new Date(),
       })

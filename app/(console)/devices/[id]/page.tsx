@@ -1,0 +1,153 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ActionBadge } from '@/components/audit/action-label';
+import { DeviceActions } from '@/components/devices/device-actions';
+import { ApprovalBadge, AssuranceBadge, LifecycleBadge, sourceLabel } from '@/components/devices/device-badges';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardHeader, EmptyState } from '@/components/ui/card';
+import { formatDateTime, formatRelative } from '@/lib/format';
+import { consoleApi } from '@/server/api/caller';
+
+export const metadata = { title: 'Device' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="col-span-2 break-all text-slate-900">{children ?? <span className="text-slate-400">—</span>}</dd>
+    </div>
+  );
+}
+
+export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!UUID.test(id)) notFound();
+  const caller = await consoleApi();
+  const detail = await caller.devices.get({ id }).catch((e: { code?: string }) => {
+    if (e.code === 'NOT_FOUND') notFound();
+    throw e;
+  });
+  const { device: d, owner, sources, history } = detail;
+  const label = d.displayName || d.serial || d.permanentIdentifier || d.id;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/devices" className="text-brand-600 hover:text-brand-700">Devices</Link>
+        <span className="text-slate-400"> / </span>
+        <span className="text-slate-600">{label}</span>
+      </nav>
+      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{label}</h1>
+          <div className="mt-2 flex flex-wrap gap-1.5">
+            <ApprovalBadge status={d.approvalStatus} />
+            <AssuranceBadge assurance={d.assurance} />
+            <LifecycleBadge status={d.lifecycleStatus} />
+          </div>
+        </div>
+        <DeviceActions id={d.id} label={label} approvalStatus={d.approvalStatus} lifecycleStatus={d.lifecycleStatus} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card>
+            <CardHeader title="Identity" />
+            <dl className="divide-y divide-slate-100">
+              <Row label="Permanent identifier"><span className="font-mono text-xs">{d.permanentIdentifier}</span></Row>
+              <Row label="Serial number">{d.serial}</Row>
+              <Row label="Hardware UUID">{d.hardwareUuid && <span className="font-mono text-xs">{d.hardwareUuid}</span>}</Row>
+              <Row label="Name">{d.displayName}</Row>
+              <Row label="Display ID">{d.displayId}</Row>
+              <Row label="Hostname">{d.hostname}</Row>
+              <Row label="Operating system">{d.os && `${d.os} ${d.osVersion ?? ''}`}</Row>
+              <Row label="Model">{[d.manufacturer, d.model].filter(Boolean).join(' ') || null}</Row>
+              <Row label="Ownership">{d.ownership && (d.ownership === 'company' ? 'Company' : 'User')}{d.shared ? ' · shared' : ''}</Row>
+              <Row label="Owner">
+                {owner && (
+                  <>
+                    {owner.name ? `${owner.name} · ` : ''}
+                    {owner.email} {!owner.linked && <Badge tone="gray">no Tessera user</Badge>}
+                  </>
+                )}
+              </Row>
+              <Row label="Tags">{d.tags.length ? d.tags.map((t) => <Badge key={t}>{t}</Badge>) : null}</Row>
+              <Row label="Metadata">
+                {Object.keys(d.metadata).length ? (
+                  <code className="text-xs">{Object.entries(d.metadata).map(([k, v]) => `${k}=${v}`).join(', ')}</code>
+                ) : null}
+              </Row>
+              <Row label="Enrolled">{formatDateTime(d.enrolledAt)}</Row>
+              <Row label="Last seen">{d.lastSeenAt ? `${formatDateTime(d.lastSeenAt)} (${formatRelative(d.lastSeenAt)})` : null}</Row>
+              <Row label="Approval">
+                {d.approvalStatus === 'approved' ? `Approved ${formatDateTime(d.approvedAt)} by ${d.approvedBy ?? 'policy'}` : d.approvalStatus === 'pending' ? 'Waiting for an admin' : 'Rejected'}
+              </Row>
+              {d.maskedFields.length > 0 && <Row label="Set by admin or API">{d.maskedFields.join(', ')}</Row>}
+            </dl>
+          </Card>
+          <Card>
+            <CardHeader title="Sources" description="Each system that reported this device, with the record it sent." />
+            {sources.length === 0 ? (
+              <EmptyState title="No source records" />
+            ) : (
+              <ul className="divide-y divide-slate-100">
+                {sources.map((s) => (
+                  <li key={s.id} className="px-5 py-3 text-sm">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <Badge tone="blue">{sourceLabel(s.kind)}</Badge>
+                      <span className="font-mono text-xs text-slate-600">{s.source} · {s.externalId}</span>
+                      {s.removedAt && <Badge tone="amber">Removed from source {formatRelative(s.removedAt)}</Badge>}
+                      <span className="ml-auto text-xs text-slate-400">first {formatRelative(s.firstSeenAt)}, last {formatRelative(s.lastSeenAt)}</span>
+                    </div>
+                    <details className="mt-2">
+                      <summary className="cursor-pointer text-xs text-brand-600">Record</summary>
+                      <pre className="mt-2 max-h-64 overflow-auto rounded bg-slate-50 p-3 text-xs text-slate-700">{JSON.stringify(s.raw ?? s.normalized, null, 2)}</pre>
+                    </details>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card>
+            <CardHeader title="Assurance" />
+            <div className="px-5 py-4 text-sm">
+              {d.assurance === 'high' ? (
+                <>
+                  <p className="font-medium text-violet-700">High assurance</p>
+                  <p className="mt-1 text-slate-600">Attested with {d.attestationFormat ?? 'unknown format'} on {formatDateTime(d.attestedAt)}.</p>
+                  {d.attestationEvidence && <pre className="mt-2 max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(d.attestationEvidence, null, 2)}</pre>}
+                </>
+              ) : (
+                <p className="text-slate-600">Low assurance: this device has not proven its hardware identity by attestation yet. MDM records and API adds do not count as attestation.</p>
+              )}
+            </div>
+          </Card>
+          <Card>
+            <CardHeader title="Certificates" />
+            <EmptyState title="No certificates issued">Certificates issued to this device over SCEP or ACME will be listed here.</EmptyState>
+          </Card>
+          <Card>
+            <CardHeader title="History" />
+            {history.length === 0 ? (
+              <EmptyState title="No history" />
+            ) : (
+              <ol className="divide-y divide-slate-100">
+                {history.map((h) => (
+                  <li key={h.id} className="px-5 py-2.5 text-sm">
+                    <div className="flex items-center gap-2">
+                      <ActionBadge action={h.action} />
+                      <span className="ml-auto text-xs text-slate-400" title={formatDateTime(h.at)}>{formatRelative(h.at)}</span>
+                    </div>
+                    <p className="mt-1 text-xs text-slate-500">by {h.actorLabel}</p>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
