@@ -1,5 +1,5 @@
 // Figures for the console's overview page, computed in SQL.
-import { desc, gt, sql } from 'drizzle-orm';
+import { desc, gt, notLike, sql } from 'drizzle-orm';
 import type { Db } from '@/server/db';
 import { auditLog, users } from '@/server/db/schema';
 
@@ -16,6 +16,7 @@ export async function getOverview(db: Db) {
     .select({ n: sql<number>`count(*)::int` })
     .from(auditLog)
     .where(gt(auditLog.at, sql`now() - interval '24 hours'`));
-  const recent = await db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(8);
+  // Changes, not sign-ins: those are in the audit log.
+  const recent = await db.select().from(auditLog).where(notLike(auditLog.action, 'auth.%')).orderBy(desc(auditLog.id)).limit(8);
   return { users: counts, eventsLast24h: events.n, recent };
 }

@@ -16,7 +16,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   return (
     <div className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
       <dt className="text-slate-500">{label}</dt>
-      <dd className="col-span-2 break-all text-slate-900">{children ?? <span className="text-slate-400">—</span>}</dd>
+      <dd className="col-span-2 break-words text-slate-900">{children ?? <span className="text-slate-400">—</span>}</dd>
     </div>
   );
 }
@@ -54,7 +54,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           <Card>
             <CardHeader title="Identity" />
             <dl className="divide-y divide-slate-100">
-              <Row label="Permanent identifier"><span className="font-mono text-xs">{d.permanentIdentifier}</span></Row>
+              <Row label="Permanent identifier"><span className="break-all font-mono text-xs">{d.permanentIdentifier}</span></Row>
               <Row label="Serial number">{d.serial}</Row>
               <Row label="Hardware UUID">{d.hardwareUuid && <span className="font-mono text-xs">{d.hardwareUuid}</span>}</Row>
               <Row label="Name">{d.displayName}</Row>
