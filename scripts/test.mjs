@@ -46,7 +46,7 @@ const optional = [
   ['swtpm', 'swtpm swtpm-tools'],
 ];
 const missing = optional.filter(([bin]) => !have(bin) && !fs.existsSync(`/usr/bin/${bin}`));
-if (!fs.existsSync('/usr/libexec/certmonger/scep-submit')) missing.push(['scep-submit', 'certmonger']);
+if (!fs.existsSync('/usr/lib/certmonger/scep-submit')) missing.push(['scep-submit', 'certmonger']);
 if (missing.length) aptInstall(missing.flatMap(([, pkg]) => pkg.split(' ')), 'protocol peers (scep, certmonger, swtpm, tpm2-tools)');
 
 // 2. Databases: vitest makes a fresh database per test file; the e2e server gets its own.

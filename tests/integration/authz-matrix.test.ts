@@ -91,11 +91,49 @@ function sessionProbe(load: () => Promise<unknown>, url: string, access: 'admin'
 
 const someDevice = { deviceID: '00000000-0000-0000-0000-000000000000' };
 
-const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'session'; probe?: () => Promise<void> }> = {
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'session' | 'scep' | 'basic'; probe?: () => Promise<void> }> = {
   '/api/devices/export': {
     methods: ['GET'],
     access: 'session',
     probe: sessionProbe(() => import('@/app/api/devices/export/route'), 'http://t.test/api/devices/export?source=api', 'admin'),
+  },
+  // SCEP is public by protocol: a PKCSReq is authorised by its single-use challenge, a RenewalReq
+  // by a certificate Tessera issued (tests/integration/scep.test.ts). Unknown endpoints are 404.
+  '/scep/[integrationId]': {
+    methods: ['GET', 'POST'],
+    access: 'scep',
+    probe: async () => {
+      const { GET } = await import('@/app/scep/[integrationId]/route');
+      const res = await GET(new Request('http://t.test/scep/x?operation=GetCACaps'), { params: Promise.resolve({ integrationId: randomUUID() }) });
+      expect(res.status).toBe(404);
+    },
+  },
+  '/scep/[integrationId]/pkiclient.exe': { methods: ['GET', 'POST'], access: 'scep' },
+  // Fleet's challenge webhook: HTTP Basic with the connection's challenge credentials.
+  '/webhook/[integrationId]/challenge': {
+    methods: ['POST'],
+    access: 'basic',
+    probe: async () => {
+      const { POST } = await import('@/app/webhook/[integrationId]/challenge/route');
+      for (const auth of [undefined, 'Basic Zm9vOmJhcg==', 'Bearer x']) {
+        const res = await POST(new Request('http://t.test/webhook/x/challenge', { method: 'POST', body: '{}', headers: auth ? { authorization: auth } : {} }), {
+          params: Promise.resolve({ integrationId: randomUUID() }),
+        });
+        expect(res.status).toBe(401);
+      }
+    },
+  },
+  '/pki/[authority]/[file]': {
+    methods: ['GET'],
+    access: 'public',
+    probe: async () => {
+      const { GET } = await import('@/app/pki/[authority]/[file]/route');
+      const ok = await GET(new Request('http://t.test/pki/agents/root.pem'), { params: Promise.resolve({ authority: 'agents', file: 'root.pem' }) });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain('BEGIN CERTIFICATE');
+      const missing = await GET(new Request('http://t.test/pki/agents/secret'), { params: Promise.resolve({ authority: 'agents', file: 'key.pem' }) });
+      expect(missing.status).toBe(404);
+    },
   },
   '/api/v1/devices': { methods: ['GET', 'POST'], access: 'api-token', probe: apiTokenProbe(() => import('@/app/api/v1/devices/route'), {}) },
   '/api/v1/devices/[deviceID]': {

@@ -3,3 +3,4 @@ export * from './users';
 export * from './audit-log';
 export * from './devices';
 export * from './api-tokens';
+export * from './pki';

@@ -1,0 +1,93 @@
+// SCEP transport (RFC 8894 §4): GetCACaps, GetCACert and PKIOperation by GET or POST, served at
+// /scep/<integration id> and /scep/<integration id>/pkiclient.exe. Message handling is in
+// server/services/scep; this adapter only parses HTTP and writes the answer.
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/server/db';
+import { integrations } from '@/server/db/schema';
+import { env } from '@/lib/env';
+import { caCapsResponse } from '@/lib/scep/ca-caps';
+import { caCertResponse } from '@/lib/scep/ca-cert';
+import { decodeScepMessage } from '@/lib/scep/normalize-base64';
+import { ScepError } from '@/lib/scep/scep-error';
+import { clientIp } from '@/server/auth/request-ip';
+import { loadAuthority } from '@/server/services/pki/load-authority';
+import { handlePkiOperation } from '@/server/services/scep/handle-pki-operation';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_MESSAGE = 1024 * 1024;
+
+const text = (status: number, body: string) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+
+export function publicBaseUrl(req?: Request): string {
+  return (env().TESSERA_URL ?? (req ? new URL(req.url).origin : `http://localhost:${process.env.PORT ?? 3000}`)).replace(/\/+$/, '');
+}
+
+async function readBody(req: Request): Promise<Uint8Array | null> {
+  const reader = req.body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_MESSAGE) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function handleScep(req: Request, integrationId: string): Promise<Response> {
+  try {
+    if (!UUID.test(integrationId)) return text(404, 'No SCEP endpoint here');
+    const db = await getDb();
+    const [integration] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
+    if (!integration || integration.kind !== 'fleet') return text(404, 'No SCEP endpoint here');
+    const url = new URL(req.url);
+    const operation = url.searchParams.get('operation');
+    if (req.method !== 'GET' && req.method !== 'POST') return text(405, 'Use GET or POST');
+
+    if (operation === 'GetCACaps') {
+      const caps = caCapsResponse({ renewal: true });
+      return new Response(caps.body, { headers: { 'content-type': caps.contentType } });
+    }
+    if (operation === 'GetCACert') {
+      const auth = await loadAuthority(db);
+      const { body, contentType } = caCertResponse([auth.ra.der, auth.intermediate.der, auth.root.der]);
+      return new Response(new Uint8Array(body), { headers: { 'content-type': contentType } });
+    }
+    if (operation !== 'PKIOperation') {
+      return text(400, `Unsupported operation "${(operation ?? '').slice(0, 40)}"; use GetCACaps, GetCACert or PKIOperation`);
+    }
+
+    let message: Uint8Array | null;
+    if (req.method === 'POST') {
+      message = await readBody(req);
+      if (message === null) return text(413, 'The message is larger than 1 MiB');
+    } else {
+      const param = url.searchParams.get('message');
+      if (!param) return text(400, 'PKIOperation by GET needs a message parameter');
+      if (param.length > MAX_MESSAGE * 2) return text(413, 'The message is larger than 1 MiB');
+      try {
+        message = decodeScepMessage(param);
+      } catch {
+        return text(400, 'The message parameter is not base64');
+      }
+    }
+    if (!message.length) return text(400, 'The PKIOperation message is empty');
+    const outcome = await handlePkiOperation(db, integration, message, {
+      crlUrl: `${publicBaseUrl(req)}/pki/agents/crl`,
+      ip: clientIp(req.headers),
+    });
+    if ('httpStatus' in outcome) return text(outcome.httpStatus, outcome.message);
+    return new Response(new Uint8Array(outcome.reply), { headers: { 'content-type': 'application/x-pki-message' } });
+  } catch (err) {
+    if (err instanceof ScepError) return text(400, 'The SCEP message could not be read');
+    console.error('[scep] request failed:', err);
+    return text(500, 'Internal error');
+  }
+}
