@@ -11,7 +11,14 @@ export interface NavSection {
 
 export const navSections: NavSection[] = [
   { items: [{ href: '/', label: 'Overview', icon: 'home' }] },
-  { title: 'Inventory', items: [{ href: '/devices', label: 'Devices', icon: 'devices' }] },
+  {
+    title: 'Inventory',
+    items: [
+      { href: '/devices', label: 'Devices', icon: 'devices' },
+      { href: '/certificates', label: 'Certificates', icon: 'cert' },
+    ],
+  },
+  { title: 'Integrations', items: [{ href: '/integrations', label: 'Device management', icon: 'plug' }] },
   { title: 'Directory', items: [{ href: '/users', label: 'Users', icon: 'users' }] },
   {
     title: 'Settings',

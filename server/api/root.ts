@@ -2,6 +2,8 @@ import { router } from './trpc';
 import { apiTokensRouter } from './routers/api-tokens';
 import { auditRouter } from './routers/audit';
 import { devicesRouter } from './routers/devices';
+import { integrationsRouter } from './routers/integrations';
+import { pkiRouter } from './routers/pki';
 import { overviewRouter } from './routers/overview';
 import { setupRouter } from './routers/setup';
 import { teamRouter } from './routers/team';
@@ -15,6 +17,8 @@ export const appRouter = router({
   overview: overviewRouter,
   devices: devicesRouter,
   apiTokens: apiTokensRouter,
+  pki: pkiRouter,
+  integrations: integrationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,8 +2,9 @@ import { closeDb } from '@/server/db';
 import { runCommands, type Command } from './framework';
 import { apiTokenCommands } from './commands/api-tokens';
 import { coreCommands } from './commands/core';
+import { pkiCommands } from './commands/pki';
 
-export const commands: Command[] = [...coreCommands, ...apiTokenCommands];
+export const commands: Command[] = [...coreCommands, ...apiTokenCommands, ...pkiCommands];
 
 export async function main(argv: string[]): Promise<number> {
   try {

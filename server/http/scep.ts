@@ -4,7 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/server/db';
 import { integrations } from '@/server/db/schema';
-import { env } from '@/lib/env';
+import { publicBaseUrl } from './base-url';
 import { caCapsResponse } from '@/lib/scep/ca-caps';
 import { caCertResponse } from '@/lib/scep/ca-cert';
 import { decodeScepMessage } from '@/lib/scep/normalize-base64';
@@ -18,10 +18,6 @@ const MAX_MESSAGE = 1024 * 1024;
 
 const text = (status: number, body: string) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
-
-export function publicBaseUrl(req?: Request): string {
-  return (env().TESSERA_URL ?? (req ? new URL(req.url).origin : `http://localhost:${process.env.PORT ?? 3000}`)).replace(/\/+$/, '');
-}
 
 async function readBody(req: Request): Promise<Uint8Array | null> {
   const reader = req.body?.getReader();

@@ -47,6 +47,14 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
   'devices.setLifecycle': { access: 'admin', input: () => ({ id: randomUUID(), status: 'active' }) },
   'devices.delete': { access: 'admin', input: () => ({ id: randomUUID() }) },
   'devices.importCsv': { access: 'admin', input: () => ({ csv: 'serial\nABCD1234', commit: false }) },
+  'pki.authority': { access: 'admin' },
+  'pki.certificates': { access: 'admin', input: () => ({}) },
+  'pki.revoke': { access: 'admin', input: () => ({ serialHex: 'abcdef01' }) },
+  'pki.rotateRa': { access: 'owner', input: () => ({ confirm: true }) },
+  'pki.regenerateCrl': { access: 'admin' },
+  'integrations.list': { access: 'admin' },
+  'integrations.createFleet': { access: 'admin', input: () => ({ name: `fleet ${randomUUID()}`, url: 'https://fleet.example.com', apiToken: 't' }) },
+  'integrations.rotateChallenge': { access: 'admin', input: () => ({ id: randomUUID() }) },
   'apiTokens.list': { access: 'admin' },
   'apiTokens.create': { access: 'admin', input: () => ({ name: 'matrix' }) },
   'apiTokens.revoke': { access: 'admin', input: () => ({ id: randomUUID() }) },
@@ -133,6 +141,22 @@ const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'n
       expect(await ok.text()).toContain('BEGIN CERTIFICATE');
       const missing = await GET(new Request('http://t.test/pki/agents/secret'), { params: Promise.resolve({ authority: 'agents', file: 'key.pem' }) });
       expect(missing.status).toBe(404);
+    },
+  },
+  '/api/integrations/[id]/profiles/[kind]': {
+    methods: ['GET'],
+    access: 'session',
+    probe: async () => {
+      const { createFleetIntegration } = await import('@/server/services/integrations/create-fleet-integration');
+      const f = await createFleetIntegration(t.db, seed.ownerActor, { name: 'matrix-fleet', url: 'https://fleet.example.com', apiToken: 'x' });
+      const mod = await import('@/app/api/integrations/[id]/profiles/[kind]/route');
+      for (const role of ['anonymous', 'user', 'admin', 'owner'] as Role[]) {
+        const u = userFor(role);
+        const res = await mod.GET(new Request('http://t.test/x', { headers: u ? { cookie: await sessionCookie(u) } : {} }), {
+          params: Promise.resolve({ id: f.integration.id, kind: 'mobileconfig' }),
+        });
+        expect(res.status, role).toBe(allowed('admin', role) ? 200 : role === 'anonymous' ? 401 : 403);
+      }
     },
   },
   '/api/v1/devices': { methods: ['GET', 'POST'], access: 'api-token', probe: apiTokenProbe(() => import('@/app/api/v1/devices/route'), {}) },

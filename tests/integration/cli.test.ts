@@ -72,6 +72,24 @@ describe('tessera CLI', () => {
     expect((await cli(['api-token', 'create', '--name', 'x', '--expires-in', 'soon'])).err).toMatch(/--expires-in/);
   });
 
+  it('connects Fleet and shows the authority with its fingerprint and SCEP endpoints', async () => {
+    const added = await cli(['fleet', 'add', '--url', 'https://fleet.example.com', '--name', 'Fleet EU', '--token-stdin', '--no-sync', '--json'], 'fleet-api-token');
+    expect(added.code, added.err).toBe(0);
+    const fleet = JSON.parse(added.out);
+    expect(fleet.scepUrl).toMatch(new RegExp(`/scep/${fleet.id}$`));
+    expect(fleet.challengeUrl).toMatch(new RegExp(`/webhook/${fleet.id}/challenge$`));
+    expect(fleet.challengePassword).toMatch(/^[A-Z0-9]{40}$/);
+    const shown = await cli(['ca', 'show', '--json']);
+    const ca = JSON.parse(shown.out);
+    expect(ca.rootPem).toContain('BEGIN CERTIFICATE');
+    expect(ca.rootSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(ca.scepEndpoints).toEqual([{ name: 'Fleet EU', scepUrl: fleet.scepUrl, challengeUrl: fleet.challengeUrl }]);
+    expect(JSON.stringify(ca)).not.toContain(fleet.challengePassword);
+    expect((await cli(['fleet', 'add', '--url', 'https://x.test', '--name', 'fleet eu', '--token-stdin'], 't')).err).toMatch(/already exists/);
+    expect((await cli(['fleet', 'add', '--url', 'not a url', '--token-stdin'], 't')).code).toBe(1);
+    expect((await cli(['fleet', 'add', '--url', 'https://x.test', '--ca-name', 'bad-name!', '--token-stdin'], 't')).err).toMatch(/letters, digits and underscores/);
+  });
+
   it('fails clearly on bad input', async () => {
     const missing = await cli(['setup', '--team', 'A']);
     expect(missing.code).toBe(1);
