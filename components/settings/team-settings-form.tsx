@@ -38,6 +38,8 @@ function Toggle({ id, label, description, checked, onChange }: { id: string; lab
   );
 }
 
+// Not keyed on the saved row: a refresh after saving must not remount the form and drop its
+// confirmation; `initial` follows the server and `dirty` compares against it.
 export function TeamSettingsForm({ initial }: { initial: Settings }) {
   const trpc = useTRPC();
   const router = useRouter();

@@ -21,7 +21,17 @@ export const caNameSchema = z
 
 export const createFleetInput = z.object({
   name: z.string().trim().min(1, 'Give the connection a name').max(100),
-  url: z.url('Enter the Fleet server URL, e.g. https://fleet.example.com').refine((u) => /^https?:\/\//.test(u), 'Use an http(s) URL'),
+  url: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    }, 'Enter the Fleet server URL, e.g. https://fleet.example.com'),
   apiToken: z.string().trim().min(1, 'Enter a Fleet API token').max(4096),
   caName: caNameSchema.default('TESSERA_AGENT'),
   certValidityDays: z.number().int().min(1).max(825).default(365),

@@ -12,7 +12,6 @@ export default async function TeamSettingsPage() {
       <Card className="max-w-3xl">
         <CardHeader title="General" />
         <TeamSettingsForm
-          key={team.updatedAt.toISOString()}
           initial={{
             name: team.name,
             slug: team.slug,
