@@ -185,21 +185,91 @@ describe('SCEP with micromdm scepclient', () => {
   });
 });
 
+describe('retries and other clients', () => {
+  it('answers a retried transaction (same transactionID and key) with the same certificate', async () => {
+    const { createClientIdentity, buildPkiRequest, readCertRep } = await import('@/lib/scep/testdata/scep-test-client');
+    const auth = await loadAuthority(t.db);
+    const challenge = await (await fetchChallenge()).text();
+    const identity = createClientIdentity({ challenge, commonName: HOST_UUID });
+    const message = buildPkiRequest({ identity, recipient: auth.ra, cipher: 'aes-128-cbc', digest: 'sha256' });
+    const post = async (body: Buffer) =>
+      Buffer.from(await (await fetch(`${server.url}/scep/${fleet.integration.id}?operation=PKIOperation`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/octet-stream' } })).arrayBuffer());
+    const first = readCertRep(await post(message), { ra: auth.ra, identity });
+    const again = readCertRep(await post(message), { ra: auth.ra, identity });
+    expect(String(first.pkiStatus)).toBe('0');
+    expect(String(again.pkiStatus)).toBe('0');
+    expect(again.certificates?.[0]?.serialNumberHex).toBe(first.certificates?.[0]?.serialNumberHex);
+    // Same challenge, new key and transaction: refused.
+    const other = createClientIdentity({ challenge, commonName: HOST_UUID });
+    const replay = readCertRep(await post(buildPkiRequest({ identity: other, recipient: auth.ra, cipher: 'aes-128-cbc', digest: 'sha256' })), { ra: auth.ra, identity: other });
+    expect(String(replay.pkiStatus)).toBe('2');
+  });
+
+  it("enrolls with certmonger's scep-submit (GET, AES-256/SHA-256) and the reply verifies", async () => {
+    const SCEP_SUBMIT = '/usr/lib/certmonger/scep-submit';
+    const { createClientIdentity, buildPkiRequest } = await import('@/lib/scep/testdata/scep-test-client');
+    const { toPem } = await import('@/lib/pki/pem');
+    const url = `${server.url}/scep/${fleet.integration.id}`;
+    const caOut = await run(SCEP_SUBMIT, ['-u', url, '-C']);
+    expect(caOut.code, caOut.out).toBe(0);
+    const blocks = caOut.out.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    const dir = fs.mkdtempSync(path.join(work, 'certmonger-'));
+    fs.writeFileSync(path.join(dir, 'ra.pem'), blocks[0] + '\n');
+    fs.writeFileSync(path.join(dir, 'ca.pem'), blocks[1] + '\n');
+    fs.writeFileSync(path.join(dir, 'others.pem'), blocks.slice(2).join('\n') + '\n');
+    const auth = await loadAuthority(t.db);
+    const challenge = await (await fetchChallenge()).text();
+    const identity = createClientIdentity({ challenge, commonName: HOST_UUID });
+    fs.writeFileSync(path.join(dir, 'req.pem'), toPem(buildPkiRequest({ identity, recipient: auth.ra, cipher: 'aes-256-cbc', digest: 'sha256' }), 'PKCS7'));
+    fs.writeFileSync(path.join(dir, 'self.pem'), toPem(identity.certificate.der, 'CERTIFICATE'));
+    fs.writeFileSync(path.join(dir, 'key.pem'), identity.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const before = (await t.db.select().from(certificates)).length;
+    const r = await run(SCEP_SUBMIT, ['-u', url, '-p', '-r', path.join(dir, 'ra.pem'), '-N', path.join(dir, 'ca.pem'), '-I', path.join(dir, 'others.pem'), path.join(dir, 'req.pem')]);
+    expect(r.code, r.out).toBe(0);
+    fs.writeFileSync(path.join(dir, 'envelope.pem'), r.out.slice(r.out.indexOf('-----BEGIN')));
+    const dec = spawnSync('openssl', ['cms', '-decrypt', '-inform', 'PEM', '-in', path.join(dir, 'envelope.pem'), '-recip', path.join(dir, 'self.pem'), '-inkey', path.join(dir, 'key.pem'), '-binary', '-out', path.join(dir, 'certs.p7')]);
+    expect(dec.status, dec.stderr.toString()).toBe(0);
+    const printed = spawnSync('openssl', ['pkcs7', '-inform', 'DER', '-in', path.join(dir, 'certs.p7'), '-print_certs']).stdout.toString();
+    expect(printed).toContain(`CN = ${HOST_UUID}`);
+    expect((await t.db.select().from(certificates)).length).toBe(before + 1);
+    // A wrong challenge through certmonger is reported as a rejection.
+    const bad = createClientIdentity({ challenge: 'WRONGWRONGWRONGWRONGWRONGWRONG12', commonName: HOST_UUID });
+    fs.writeFileSync(path.join(dir, 'bad.pem'), toPem(buildPkiRequest({ identity: bad, recipient: auth.ra, cipher: 'aes-256-cbc', digest: 'sha256' }), 'PKCS7'));
+    const rejected = await run(SCEP_SUBMIT, ['-u', url, '-p', '-r', path.join(dir, 'ra.pem'), '-N', path.join(dir, 'ca.pem'), '-I', path.join(dir, 'others.pem'), path.join(dir, 'bad.pem')]);
+    expect(rejected.code).not.toBe(0);
+  });
+});
+
 describe('bad PKIOperation input', () => {
-  it('answers garbage with 4xx or a SCEP failure, never 5xx, and keeps serving', async () => {
+  it('answers thousands of garbage, truncated and mutated messages with 4xx or a SCEP failure, never 5xx', async () => {
     const base = `${server.url}/scep/${fleet.integration.id}`;
-    const bodies = [Buffer.alloc(0), Buffer.from('hello'), Buffer.from([0x30, 0x82, 0xff, 0xff]), Buffer.alloc(2000, 0x30)];
-    for (let i = 0; i < 300; i++) {
-      const len = (i * 37) % 600;
-      const b = Buffer.alloc(len);
-      for (let j = 0; j < len; j++) b[j] = (i * 131 + j * 17) & 0xff;
-      if (len) b[0] = 0x30;
-      bodies.push(b);
+    const { createClientIdentity, buildPkiRequest } = await import('@/lib/scep/testdata/scep-test-client');
+    const auth = await loadAuthority(t.db);
+    const valid = buildPkiRequest({ identity: createClientIdentity({ challenge: 'X', commonName: HOST_UUID }), recipient: auth.ra, cipher: 'aes-128-cbc', digest: 'sha256' });
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const bodies: Buffer[] = [Buffer.alloc(0), Buffer.from('hello'), Buffer.from([0x30, 0x82, 0xff, 0xff]), Buffer.alloc(2000, 0x30)];
+    for (let i = 0; i < 800; i++) bodies.push(valid.subarray(0, rand(valid.length))); // truncated
+    for (let i = 0; i < 800; i++) {
+      const m = Buffer.from(valid);
+      for (let k = 0; k <= rand(4); k++) m[rand(m.length)] = rand(256); // bit rot
+      bodies.push(m);
     }
-    for (const body of bodies) {
-      const res = await fetch(`${base}?operation=PKIOperation`, { method: 'POST', body, headers: { 'content-type': 'application/x-pki-message' } });
-      expect(res.status).toBeLessThan(500);
+    for (let i = 0; i < 400; i++) bodies.push(Buffer.from(Array.from({ length: rand(700) }, () => rand(256)))); // noise
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < bodies.length; i += 8) {
+      const batch = await Promise.all(
+        bodies.slice(i, i + 8).map((body) =>
+          fetch(`${base}?operation=PKIOperation`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/x-pki-message' } }).then(async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          }),
+        ),
+      );
+      for (const st of batch) statuses.set(st, (statuses.get(st) ?? 0) + 1);
     }
+    expect([...statuses.keys()].every((st) => st < 500), JSON.stringify([...statuses])).toBe(true);
+    expect(bodies.length).toBeGreaterThan(2000);
     const get = await fetch(`${base}?operation=PKIOperation&message=%%%not-base64`);
     expect(get.status).toBe(400);
     expect((await fetch(`${base}?operation=PKIOperation`)).status).toBe(400);
