@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ActionBadge } from '@/components/audit/action-label';
 import { DeviceActions } from '@/components/devices/device-actions';
+import { RevokeButton } from '@/components/pki/revoke-button';
 import { ApprovalBadge, AssuranceBadge, LifecycleBadge, sourceLabel } from '@/components/devices/device-badges';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
@@ -126,7 +127,26 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           </Card>
           <Card>
             <CardHeader title="Certificates" />
-            <EmptyState title="No certificates issued">Certificates issued to this device over SCEP or ACME will be listed here.</EmptyState>
+            {detail.certificates.length === 0 ? (
+              <EmptyState title="No certificates issued">Certificates issued to this device over SCEP or ACME are listed here.</EmptyState>
+            ) : (
+              <ul className="divide-y divide-slate-100">
+                {detail.certificates.map((c) => {
+                  const status = c.revokedAt ? 'revoked' : c.notAfter.getTime() < Date.now() ? 'expired' : 'active';
+                  return (
+                    <li key={c.serialHex} className="px-5 py-3 text-sm">
+                      <div className="flex items-center gap-2">
+                        <Badge tone={status === 'active' ? 'green' : status === 'expired' ? 'amber' : 'red'}>{status}</Badge>
+                        <span className="text-xs text-slate-500">{c.template ?? c.issuedVia.toUpperCase()}</span>
+                        {status === 'active' && <span className="ml-auto"><RevokeButton serialHex={c.serialHex} subject={c.subject} /></span>}
+                      </div>
+                      <p className="mt-1 truncate font-mono text-xs text-slate-600" title={c.serialHex}>{c.serialHex}</p>
+                      <p className="text-xs text-slate-500">until {formatDateTime(c.notAfter)}</p>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
           </Card>
           <Card>
             <CardHeader title="History" />
