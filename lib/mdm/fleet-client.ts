@@ -22,6 +22,8 @@ export interface FleetListOptions {
   /** Default 500 (the doc's recommended sync call). */
   perPage?: number;
   signal?: AbortSignal;
+  /** Resume a listing at this page (a sync run continuing from its checkpoint). */
+  startPage?: number;
 }
 
 const nullableString = z.string().nullish();
@@ -227,7 +229,7 @@ export class FleetClient {
       throw new RangeError(`perPage must be an integer from 1 to 10000 (got ${perPage})`);
     }
     let lastId = 0;
-    for (let page = 0; ; page++) {
+    for (let page = options.startPage ?? 0; ; page++) {
       const url = this.url('/hosts', {
         page,
         per_page: perPage,

@@ -30,6 +30,8 @@ export interface JamfListOptions {
   /** Default 100 (Jamf's default page-size). */
   pageSize?: number;
   signal?: AbortSignal;
+  /** Resume a listing at this page (a sync run continuing from its checkpoint). */
+  startPage?: number;
 }
 
 /** Sections requested from /api/v1/computers-inventory; everything else comes back null. */
@@ -419,7 +421,7 @@ export class JamfClient {
       throw new RangeError(`pageSize must be an integer from 1 to 10000 (got ${pageSize})`);
     }
     let lastId = -1;
-    for (let page = 0; ; page++) {
+    for (let page = options.startPage ?? 0; ; page++) {
       const { totalCount, items, url } = await this.fetchPage(resource, page, pageSize, options.signal);
       for (const item of items) {
         const id = Number(resource.id(item));

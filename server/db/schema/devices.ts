@@ -95,6 +95,9 @@ export const deviceSources = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     removedAt: timestamp('removed_at', { withTimezone: true }),
+    // The MDM sync run that last saw this record: records a finished run did not see were removed
+    // from the MDM.
+    lastRunId: uuid('last_run_id'),
   },
   (t) => [
     uniqueIndex('device_sources_source_external_idx').on(t.source, t.externalId),

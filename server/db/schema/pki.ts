@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { devices } from './devices';
 
 // A certificate authority Tessera runs: root, issuing intermediate and the RSA SCEP RA. Private
@@ -72,6 +72,14 @@ export const integrations = pgTable(
     caName: text('ca_name').notNull().default('TESSERA_AGENT'),
     certValidityDays: integer('cert_validity_days').notNull().default(365),
     challengeTtlMinutes: integer('challenge_ttl_minutes').notNull().default(60),
+    syncIntervalMinutes: integer('sync_interval_minutes').notNull().default(240),
+    syncEnabled: boolean('sync_enabled').notNull().default(true),
+    nextSyncAt: timestamp('next_sync_at', { withTimezone: true }),
+    // A lease, not a lock held open: whoever holds an unexpired lease runs this connection's sync,
+    // so instances and overlapping cron calls never sync it twice at once, and a crashed holder's
+    // lease simply runs out.
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -98,3 +106,34 @@ export const scepChallenges = pgTable(
   },
   (t) => [uniqueIndex('scep_challenges_hash_idx').on(t.challengeHash), index('scep_challenges_expires_idx').on(t.expiresAt)],
 );
+
+// One run of an MDM inventory sync. A run proceeds page by page, each page in its own
+// transaction, and records where it is (phase, nextPage), so a run cut short by a crash or a
+// serverless time limit is resumed by the next invocation instead of starting over.
+export const mdmSyncRuns = pgTable(
+  'mdm_sync_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: ['schedule', 'manual', 'connect', 'cli'] }).notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull().default('running'),
+    phase: text('phase').notNull().default('computers'),
+    nextPage: integer('next_page').notNull().default(0),
+    pages: integer('pages').notNull().default(0),
+    fetched: integer('fetched').notNull().default(0),
+    added: integer('added').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    totalEstimate: integer('total_estimate'),
+    error: text('error'),
+    errorKind: text('error_kind'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('mdm_sync_runs_integration_idx').on(t.integrationId, t.startedAt)],
+);
+export type MdmSyncRun = typeof mdmSyncRuns.$inferSelect;

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/record-audit';
 import type { Actor } from '../actor';
 import { conflict, isUniqueViolation } from '../errors';
 import { encryptCredentials } from './credentials';
+import { httpUrlSchema } from './url';
 
 export const caNameSchema = z
   .string()
@@ -21,21 +22,12 @@ export const caNameSchema = z
 
 export const createFleetInput = z.object({
   name: z.string().trim().min(1, 'Give the connection a name').max(100),
-  url: z
-    .string()
-    .trim()
-    .max(2048)
-    .refine((u) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(u).protocol);
-      } catch {
-        return false;
-      }
-    }, 'Enter the Fleet server URL, e.g. https://fleet.example.com'),
+  url: httpUrlSchema('Enter the Fleet server URL, e.g. https://fleet.example.com'),
   apiToken: z.string().trim().min(1, 'Enter a Fleet API token').max(4096),
   caName: caNameSchema.default('TESSERA_AGENT'),
   certValidityDays: z.number().int().min(1).max(825).default(365),
   challengeTtlMinutes: z.number().int().min(5).max(24 * 60).default(60),
+  syncIntervalMinutes: z.number().int().min(15).max(7 * 24 * 60).default(240),
 });
 
 const ALPHANUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -62,6 +54,7 @@ export async function createFleetIntegration(db: Db, actor: Actor, raw: z.input<
           caName: input.caName,
           certValidityDays: input.certValidityDays,
           challengeTtlMinutes: input.challengeTtlMinutes,
+          syncIntervalMinutes: input.syncIntervalMinutes,
         })
         .returning();
       const credentialsEnc = encryptCredentials(row.id, { apiToken: input.apiToken });
