@@ -7,4 +7,9 @@ export async function register() {
   const { getDbHandle } = await import('./server/db');
   const handle = await getDbHandle();
   console.log(`[tessera] database ready (${handle.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'})`);
+  if (!env().TESSERA_DISABLE_SCHEDULER) {
+    const { startScheduler } = await import('./server/jobs/scheduler');
+    startScheduler();
+    console.log('[tessera] scheduler started (MDM sync)');
+  }
 }

@@ -53,7 +53,13 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
   'pki.rotateRa': { access: 'owner', input: () => ({ confirm: true }) },
   'pki.regenerateCrl': { access: 'admin' },
   'integrations.list': { access: 'admin' },
-  'integrations.createFleet': { access: 'admin', input: () => ({ name: `fleet ${randomUUID()}`, url: 'https://fleet.example.com', apiToken: 't' }) },
+  'integrations.createFleet': { access: 'admin', input: () => ({ name: `fleet ${randomUUID()}`, url: 'https://fleet.example.com', apiToken: 't', startSync: false }) },
+  'integrations.createJamf': { access: 'admin', input: () => ({ authMethod: 'basic', name: `jamf ${randomUUID()}`, url: 'http://127.0.0.1:9', username: 'u', password: 'p' }) },
+  'integrations.test': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'integrations.syncNow': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'integrations.status': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'integrations.update': { access: 'admin', input: () => ({ id: randomUUID(), name: 'x' }) },
+  'integrations.disconnect': { access: 'admin', input: () => ({ id: randomUUID(), removeDevices: false }) },
   'integrations.rotateChallenge': { access: 'admin', input: () => ({ id: randomUUID() }) },
   'apiTokens.list': { access: 'admin' },
   'apiTokens.create': { access: 'admin', input: () => ({ name: 'matrix' }) },
@@ -99,7 +105,7 @@ function sessionProbe(load: () => Promise<unknown>, url: string, access: 'admin'
 
 const someDevice = { deviceID: '00000000-0000-0000-0000-000000000000' };
 
-const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'session' | 'scep' | 'basic'; probe?: () => Promise<void> }> = {
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'session' | 'scep' | 'basic' | 'cron-secret'; probe?: () => Promise<void> }> = {
   '/api/devices/export': {
     methods: ['GET'],
     access: 'session',
@@ -156,6 +162,27 @@ const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'n
           params: Promise.resolve({ id: f.integration.id, kind: 'mobileconfig' }),
         });
         expect(res.status, role).toBe(allowed('admin', role) ? 200 : role === 'anonymous' ? 401 : 403);
+      }
+    },
+  },
+  '/api/cron/mdm-sync': {
+    methods: ['GET', 'POST'],
+    access: 'cron-secret',
+    probe: async () => {
+      const { GET } = await import('@/app/api/cron/mdm-sync/route');
+      const { resetEnvCache } = await import('@/lib/env');
+      process.env.CRON_SECRET = 'cron-secret-for-the-matrix-test';
+      resetEnvCache();
+      try {
+        for (const auth of [undefined, 'Bearer wrong-secret-wrong-secret', 'cron-secret-for-the-matrix-test']) {
+          const res = await GET(new Request('http://t.test/api/cron/mdm-sync', { headers: auth ? { authorization: auth } : {} }));
+          expect(res.status).toBe(401);
+        }
+        const ok = await GET(new Request('http://t.test/api/cron/mdm-sync', { headers: { authorization: 'Bearer cron-secret-for-the-matrix-test' } }));
+        expect(ok.status).toBe(200);
+      } finally {
+        delete process.env.CRON_SECRET;
+        resetEnvCache();
       }
     },
   },

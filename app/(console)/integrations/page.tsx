@@ -1,4 +1,6 @@
 import { ConnectFleet } from '@/components/integrations/connect-fleet';
+import { ConnectJamf } from '@/components/integrations/connect-jamf';
+import { SyncPanel } from '@/components/integrations/sync-panel';
 import { CopyValue } from '@/components/integrations/secret-value';
 import { RotateChallenge } from '@/components/integrations/rotate-challenge';
 import { Badge } from '@/components/ui/badge';
@@ -23,12 +25,15 @@ export default async function IntegrationsPage() {
   return (
     <>
       <PageHeader title="Device management" description="Connect your MDM so its devices get certificates over SCEP with a dynamic challenge." />
-      <div className="mb-6">
+      <div className="mb-6 flex flex-wrap items-start gap-3">
         <ConnectFleet rootPemUrl={`${base}/pki/agents/root.pem`} />
+        <ConnectJamf />
       </div>
       {list.length === 0 ? (
         <Card>
-          <EmptyState title="No MDM connected">Connect Fleet to issue device certificates to the Macs, iPhones and Windows PCs it manages.</EmptyState>
+          <EmptyState title="No MDM connected">
+            Connect Fleet or Jamf Pro to sync their devices into the inventory; Fleet also issues device certificates over SCEP.
+          </EmptyState>
         </Card>
       ) : (
         <div className="space-y-6">
@@ -43,6 +48,9 @@ export default async function IntegrationsPage() {
                 }
               />
               <div className="space-y-5 px-5 py-4">
+                <SyncPanel id={i.id} name={i.name} />
+                {i.kind === 'fleet' && (
+                <>
                 <div className="grid gap-3 md:grid-cols-2">
                   <CopyValue label="SCEP URL" value={i.scepUrl} />
                   <CopyValue label="Challenge URL" value={i.challengeUrl} />
@@ -64,6 +72,8 @@ export default async function IntegrationsPage() {
                     ))}
                   </ul>
                 </div>
+                </>
+                )}
               </div>
             </Card>
           ))}
