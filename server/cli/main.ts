@@ -3,8 +3,9 @@ import { runCommands, type Command } from './framework';
 import { apiTokenCommands } from './commands/api-tokens';
 import { coreCommands } from './commands/core';
 import { pkiCommands } from './commands/pki';
+import { mdmCommands } from './commands/mdm';
 
-export const commands: Command[] = [...coreCommands, ...apiTokenCommands, ...pkiCommands];
+export const commands: Command[] = [...coreCommands, ...apiTokenCommands, ...pkiCommands, ...mdmCommands];
 
 export async function main(argv: string[]): Promise<number> {
   try {

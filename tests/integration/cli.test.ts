@@ -106,3 +106,38 @@ describe('tessera CLI', () => {
     expect(noUser.err).toMatch(/No user with the email/);
   });
 });
+
+describe('MDM commands', () => {
+  it('adds Fleet with a first sync, lists, syncs and reports status', async () => {
+    const { startFakeFleet } = await import('../fakes/fake-fleet');
+    const { startFakeJamf } = await import('../fakes/fake-jamf');
+    const fleet = await startFakeFleet({ hostCount: 30 });
+    const jamf = await startFakeJamf({ computerCount: 12 });
+    try {
+      const added = await cli(['fleet', 'add', '--url', fleet.url, '--name', 'Fleet CLI', '--token-stdin', '--json'], fleet.token);
+      expect(added.code, added.err).toBe(0);
+      expect(JSON.parse(added.out).firstSync).toMatchObject({ status: 'succeeded', fetched: 30 });
+      const j = await cli(['jamf', 'add', '--url', jamf.url, '--client-id', jamf.clientId, '--client-secret-stdin', '--name', 'Jamf CLI', '--json'], jamf.clientSecret);
+      expect(j.code, j.err).toBe(0);
+      expect(JSON.parse(j.out).firstSync).toMatchObject({ status: 'succeeded', fetched: 12 });
+      const list = JSON.parse((await cli(['mdm', 'list', '--json'])).out);
+      expect(list.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['Fleet CLI', 'Jamf CLI']));
+      fleet.hosts.rename(1, 'Renamed by CLI test');
+      const synced = await cli(['mdm', 'sync', '--name', 'fleet cli', '--wait', '--json']);
+      expect(JSON.parse(synced.out).run).toMatchObject({ status: 'succeeded', updated: 1 });
+      const queued = await cli(['mdm', 'sync', '--name', 'Fleet CLI']);
+      expect(queued.out).toMatch(/queued/);
+      const status = JSON.parse((await cli(['mdm', 'status', '--name', 'Fleet CLI', '--json'])).out);
+      expect(status.lastSuccess).toMatchObject({ status: 'succeeded' });
+      fleet.revokeToken();
+      const failed = await cli(['mdm', 'sync', '--name', 'Fleet CLI', '--wait']);
+      expect(failed.code).toBe(1);
+      expect(failed.err).toMatch(/401/);
+      expect((await cli(['mdm', 'status', '--name', 'nope'])).err).toMatch(/No MDM connection named/);
+      expect((await cli(['jamf', 'add', '--url', jamf.url, '--client-id', 'x'])).err).toMatch(/--client-secret-stdin is required/);
+    } finally {
+      await fleet.close();
+      await jamf.close();
+    }
+  });
+});

@@ -52,7 +52,10 @@ export const pkiCommands: Command[] = [
         caName: (a['ca-name'] as string | undefined) ?? undefined,
       });
       const base = publicBaseUrl();
+      const { syncAndWait } = await import('./mdm');
+      const firstSync = a['no-sync'] ? null : await syncAndWait(r.integration.id, 'connect', io);
       return {
+        firstSync,
         id: r.integration.id,
         name: r.integration.name,
         caName: r.integration.caName,
@@ -70,6 +73,8 @@ export const pkiCommands: Command[] = [
       io.out(`  Challenge URL:      ${s.challengeUrl}`);
       io.out(`  Challenge username: ${s.challengeUsername}`);
       io.out(`  Challenge password: ${s.challengePassword}   (shown only now)`);
+      const run = (r as { firstSync: { status: string; fetched: number; error: string | null } | null }).firstSync;
+      io.out(run ? `First inventory sync ${run.status}: ${run.fetched} devices${run.error ? ` (${run.error})` : ''}.` : 'Inventory sync not started (--no-sync); the server syncs on schedule.');
     },
   },
 ];
