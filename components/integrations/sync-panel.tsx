@@ -8,6 +8,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { formatRelative } from '@/lib/format';
+import { EditConnection } from './edit-connection';
 
 function Counts({ run }: { run: { fetched: number; added: number; updated: number; unchanged: number; removed: number } }) {
   return (
@@ -54,6 +55,7 @@ export function SyncPanel({ id, name }: { id: string; name: string }) {
         <Button size="sm" variant="secondary" loading={test.isPending} onClick={() => test.mutate({ id })}>
           Test connection
         </Button>
+        {s && <EditConnection id={id} name={s.integration.name} syncIntervalMinutes={s.integration.syncIntervalMinutes} syncEnabled={s.integration.syncEnabled} />}
         <Button size="sm" variant="secondary" onClick={() => setConfirm(true)}>
           Disconnect
         </Button>
@@ -98,7 +100,8 @@ export function SyncPanel({ id, name }: { id: string; name: string }) {
               <span className="text-red-700" data-testid="sync-error">{s.lastError.error}</span>
             </p>
           )}
-          {s.integration.nextSyncAt && <p className="text-xs text-slate-500">Next scheduled sync {new Date(s.integration.nextSyncAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (every {Math.round(s.integration.syncIntervalMinutes / 60 * 10) / 10} h).</p>}
+          {!s.integration.syncEnabled && <p className="text-xs text-amber-700">Scheduled sync is off; use Sync now.</p>}
+          {s.integration.syncEnabled && s.integration.nextSyncAt && <p className="text-xs text-slate-500">Next scheduled sync {new Date(s.integration.nextSyncAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (every {Math.round(s.integration.syncIntervalMinutes / 60 * 10) / 10} h).</p>}
         </div>
       )}
       {s && s.history.length > 0 && (

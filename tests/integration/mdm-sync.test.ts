@@ -206,3 +206,40 @@ describe('Jamf Pro and Fleet together', () => {
     }
   });
 });
+
+describe('managing a connection', () => {
+  it('tests, edits and disconnects, keeping or removing the devices that came only from it', async () => {
+    const fresh = await createTestDb();
+    try {
+      const s = await seedTeam(fresh.db);
+      const f = await startFakeFleet({ hostCount: 20 });
+      const { testIntegration, updateIntegration, disconnectIntegration, syncStatus } = await import('@/server/services/integrations/manage-integration');
+      const { recordDeviceSource } = await import('@/server/services/devices/record-device-source');
+      const a = (await createFleetIntegration(fresh.db, s.ownerActor, { name: 'A', url: f.url, apiToken: f.token })).integration;
+      const b = (await createFleetIntegration(fresh.db, s.ownerActor, { name: 'B', url: f.url, apiToken: 'wrong' })).integration;
+      expect(await testIntegration(fresh.db, a.id)).toMatchObject({ ok: true, deviceCount: 20 });
+      expect(await testIntegration(fresh.db, b.id)).toMatchObject({ ok: false, kind: 'unauthorized' });
+      await updateIntegration(fresh.db, s.ownerActor, { id: a.id, name: 'A renamed', syncIntervalMinutes: 60, syncEnabled: false });
+      expect((await syncStatus(fresh.db, a.id)).integration).toMatchObject({ name: 'A renamed', syncIntervalMinutes: 60, syncEnabled: false });
+      await syncIntegration(fresh.db, a.id, { trigger: 'manual', http: noWait });
+      // One of its devices is also known from the API: it must survive "remove devices".
+      const host = f.hosts.get(3)!;
+      await recordDeviceSource(fresh.db, s.ownerActor, { kind: 'api', source: 'api', externalId: host.hardware_serial, facts: { serial: host.hardware_serial }, authoritative: true });
+      const r = await disconnectIntegration(fresh.db, s.ownerActor, { id: a.id, removeDevices: true });
+      expect(r).toEqual({ removedDevices: 19, detachedRecords: 20 });
+      const left = await fresh.db.select().from(devices);
+      expect(left).toHaveLength(1);
+      expect(left[0].sourceKinds).toEqual(['api']);
+      expect(await fresh.db.select().from(integrations).where(eq(integrations.id, a.id))).toHaveLength(0);
+      // Keeping devices only detaches the source.
+      const c = (await createFleetIntegration(fresh.db, s.ownerActor, { name: 'C', url: f.url, apiToken: f.token })).integration;
+      await syncIntegration(fresh.db, c.id, { trigger: 'manual', http: noWait });
+      const kept = await disconnectIntegration(fresh.db, s.ownerActor, { id: c.id, removeDevices: false });
+      expect(kept.removedDevices).toBe(0);
+      expect(await fresh.db.select().from(devices)).toHaveLength(20);
+      await f.close();
+    } finally {
+      await fresh.destroy();
+    }
+  });
+});

@@ -50,6 +50,7 @@ export async function disconnectIntegration(db: Db, actor: Actor, input: { id: s
   const integration = await load(db, input.id);
   const source = `mdm:${integration.id}`;
   return db.transaction(async (tx) => {
+    const [{ n: records }] = await tx.select({ n: sql<number>`count(*)::int` }).from(deviceSources).where(eq(deviceSources.source, source));
     let removedDevices = 0;
     if (input.removeDevices) {
       const other = tx
@@ -80,9 +81,9 @@ export async function disconnectIntegration(db: Db, actor: Actor, input: { id: s
       targetType: 'integration',
       targetId: integration.id,
       targetLabel: integration.name,
-      details: { kind: integration.kind, removeDevices: input.removeDevices, removedDevices, detachedRecords: affected.length },
+      details: { kind: integration.kind, removeDevices: input.removeDevices, removedDevices, detachedRecords: records },
     });
-    return { removedDevices, detachedRecords: affected.length };
+    return { removedDevices, detachedRecords: records };
   });
 }
 
