@@ -1,11 +1,11 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTRPC } from '@/components/trpc-provider';
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, inputClass } from '@/components/ui/field';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { errorMessage, fieldErrors } from '@/lib/trpc-errors';
 
 const OS = ['Linux', 'Windows', 'macOS', 'iOS', 'tvOS', 'watchOS', 'visionOS'] as const;
@@ -13,16 +13,10 @@ const OS = ['Linux', 'Windows', 'macOS', 'iOS', 'tvOS', 'watchOS', 'visionOS'] a
 export function AddDeviceDialog() {
   const trpc = useTRPC();
   const router = useRouter();
-  const ref = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const create = useMutation(trpc.devices.create.mutationOptions());
-
-  useEffect(() => {
-    if (open) ref.current?.showModal();
-    else ref.current?.close();
-  }, [open]);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -51,60 +45,47 @@ export function AddDeviceDialog() {
   return (
     <>
       <Button onClick={() => setOpen(true)}>Add device</Button>
-      <dialog
-        ref={ref}
-        onCancel={(e) => {
-          e.preventDefault();
-          setOpen(false);
-        }}
-        className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-        aria-labelledby="add-device-title"
+      <FormDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        wide
+        title="Add a device"
+        description="Devices you add are approved. They become high-assurance once they attest."
+        error={formError}
+        submitLabel="Add device"
+        busy={create.isPending}
+        onSubmit={onSubmit}
       >
-        {open && (
-          <form onSubmit={onSubmit} noValidate>
-            <div className="space-y-4 p-6">
-              <div>
-                <h2 id="add-device-title" className="text-base font-semibold">Add a device</h2>
-                <p className="text-sm text-slate-500">Devices you add are approved. They become high-assurance once they attest.</p>
-              </div>
-              {formError && <Alert>{formError}</Alert>}
-              <Field
-                id="permanentIdentifier"
-                label="Permanent identifier"
-                required
-                autoFocus
-                error={errors.permanentIdentifier}
-                hint="The serial number for Apple devices; the TPM EK URI (urn:ek:sha256:…) for Windows and Linux."
-              />
-              <div className="grid gap-4 sm:grid-cols-2">
-                <Field id="displayName" label="Name" error={errors.displayName} />
-                <Field id="serial" label="Serial number" error={errors.serial} />
-                <Field id="os" label="Operating system" error={errors.os}>
-                  <select id="os" name="os" className={inputClass} defaultValue="">
-                    <option value="">Unknown</option>
-                    {OS.map((o) => (
-                      <option key={o}>{o}</option>
-                    ))}
-                  </select>
-                </Field>
-                <Field id="ownership" label="Ownership" error={errors.ownership}>
-                  <select id="ownership" name="ownership" className={inputClass} defaultValue="">
-                    <option value="">Not set</option>
-                    <option value="company">Company</option>
-                    <option value="user">User</option>
-                  </select>
-                </Field>
-              </div>
-              <Field id="ownerEmail" label="Owner email" type="email" error={errors.ownerEmail} />
-              <Field id="tags" label="Tags" error={errors.tags} hint="Comma-separated." />
-            </div>
-            <div className="flex justify-end gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
-              <Button type="submit" loading={create.isPending}>Add device</Button>
-            </div>
-          </form>
-        )}
-      </dialog>
+        <Field
+          id="permanentIdentifier"
+          label="Permanent identifier"
+          required
+          autoFocus
+          error={errors.permanentIdentifier}
+          hint="The serial number for Apple devices; the TPM EK URI (urn:ek:sha256:…) for Windows and Linux."
+        />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field id="displayName" label="Name" error={errors.displayName} />
+          <Field id="serial" label="Serial number" error={errors.serial} />
+          <Field id="os" label="Operating system" error={errors.os}>
+            <select id="os" name="os" className={inputClass} defaultValue="">
+              <option value="">Unknown</option>
+              {OS.map((o) => (
+                <option key={o}>{o}</option>
+              ))}
+            </select>
+          </Field>
+          <Field id="ownership" label="Ownership" error={errors.ownership}>
+            <select id="ownership" name="ownership" className={inputClass} defaultValue="">
+              <option value="">Not set</option>
+              <option value="company">Company</option>
+              <option value="user">User</option>
+            </select>
+          </Field>
+        </div>
+        <Field id="ownerEmail" label="Owner email" type="email" error={errors.ownerEmail} />
+        <Field id="tags" label="Tags" error={errors.tags} hint="Comma-separated." />
+      </FormDialog>
     </>
   );
 }
