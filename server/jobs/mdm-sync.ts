@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lt, or, sql, ne } from 'drizzle-orm';
 import type { Db } from '@/server/db';
-import { deviceSources, integrations, mdmSyncRuns, type Integration, type MdmSyncRun } from '@/server/db/schema';
+import { deviceSources, devices, integrations, mdmSyncRuns, type Integration, type MdmSyncRun } from '@/server/db/schema';
 import { MdmError } from '@/lib/mdm/http';
 import type { MdmHttpOptions } from '@/lib/mdm/http';
 import { recordAudit } from '@/server/services/audit/record-audit';
@@ -109,6 +109,12 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
       )
       .returning({ id: deviceSources.id });
     await update({ status: 'succeeded', removed: removed.length, finishedAt: new Date(), error: null, errorKind: null });
+    // A large first sync changes the tables' shape; fresh statistics keep later lookups on indexes
+    // even where autovacuum is off or has not run yet.
+    if (run.added > 1000) {
+      await db.execute(sql`analyze ${deviceSources}`).catch(() => {});
+      await db.execute(sql`analyze ${devices}`).catch(() => {});
+    }
     await recordAudit(db, actor, {
       action: 'mdm.sync.succeeded',
       targetType: 'integration',
