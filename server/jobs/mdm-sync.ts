@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lt, or, sql, ne } from 'drizzle-orm';
 import type { Db } from '@/server/db';
-import { deviceSources, devices, integrations, mdmSyncRuns, type Integration, type MdmSyncRun } from '@/server/db/schema';
+import { deviceSources, devices, integrations, mdmSyncRuns, teams, type Integration, type MdmSyncRun } from '@/server/db/schema';
 import { MdmError } from '@/lib/mdm/http';
 import type { MdmHttpOptions } from '@/lib/mdm/http';
 import { recordAudit } from '@/server/services/audit/record-audit';
@@ -53,6 +53,7 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
   const integration = await takeLease(db, integrationId, owner);
   if (!integration) return { status: 'busy' };
   const started = Date.now();
+  let leaseRenewedAt = started;
   const actor: Actor = { type: 'mdm', id: integration.id, label: `mdm:${integration.name}` };
   // Continue an unfinished run (its holder crashed or ran out of time), or start one.
   let [run] = await db
@@ -69,6 +70,7 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
   };
 
   try {
+    const [team] = await db.select().from(teams).limit(1);
     const mdm = mdmClientFor(integration, opts.http);
     const phases = mdm.listings.map((l) => l.phase);
     let phaseIndex = Math.max(0, phases.indexOf(run.phase));
@@ -77,7 +79,7 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
       const listing = mdm.listings[phaseIndex];
       if (run.phase !== listing.phase) await update({ phase: listing.phase, nextPage: 0 });
       for await (const page of listing.list(run.nextPage)) {
-        const counts = await applyMdmPage(db, integration, run.id, page.devices, actor);
+        const counts = await applyMdmPage(db, integration, team, run.id, page.devices, actor);
         await update({
           nextPage: page.page + 1,
           pages: run.pages + 1,
@@ -87,7 +89,10 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
           unchanged: run.unchanged + counts.unchanged,
           totalEstimate: page.totalCount ?? run.totalEstimate,
         });
-        await db.update(integrations).set({ leaseUntil: new Date(Date.now() + LEASE_MS) }).where(eq(integrations.id, integration.id));
+        if (Date.now() - leaseRenewedAt > LEASE_MS / 4) {
+          leaseRenewedAt = Date.now();
+          await db.update(integrations).set({ leaseUntil: new Date(Date.now() + LEASE_MS) }).where(eq(integrations.id, integration.id));
+        }
         await opts.afterPage?.(run);
         if (opts.timeBudgetMs && Date.now() - started > opts.timeBudgetMs) {
           await releaseLease(db, integration.id, owner);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/server/db';
-import { auditLog, deviceSources, devices, teams, users, type Integration } from '@/server/db/schema';
+import { auditLog, deviceSources, devices, users, type Integration, type Team } from '@/server/db/schema';
 import type { MdmDevice } from '@/lib/mdm/types';
 import type { Actor } from '../actor';
 import { initialApproval } from '../devices/approval-policy';
@@ -19,7 +19,14 @@ export interface PageCounts {
   unchanged: number;
 }
 
-export async function applyMdmPage(db: Db, integration: Integration, runId: string, page: MdmDevice[], actor: Actor): Promise<PageCounts> {
+export async function applyMdmPage(
+  db: Db,
+  integration: Integration,
+  team: Pick<Team, 'requireApprovalMdm' | 'requireApprovalSelfEnrolled'>,
+  runId: string,
+  page: MdmDevice[],
+  actor: Actor,
+): Promise<PageCounts> {
   const source = `mdm:${integration.id}`;
   const kind = integration.kind;
   const records = new Map<string, { d: MdmDevice; facts: DeviceFacts }>();
@@ -28,7 +35,6 @@ export async function applyMdmPage(db: Db, integration: Integration, runId: stri
   if (!records.size) return counts;
 
   return db.transaction(async (tx) => {
-    const [team] = await tx.select().from(teams).limit(1);
     const ids = [...records.keys()];
     const known = await tx
       .select({ id: deviceSources.id, externalId: deviceSources.externalId, deviceId: deviceSources.deviceId, normalized: deviceSources.normalized, removedAt: deviceSources.removedAt })
