@@ -14,6 +14,7 @@ interface Settings {
   requireApprovalSelfEnrolled: boolean;
   requireApprovalMdm: boolean;
   idpSelfEnrollment: boolean;
+  deprovisionAction: 'review' | 'revoke';
 }
 
 function Toggle({ id, label, description, checked, onChange }: { id: string; label: string; description: string; checked: boolean; onChange: (v: boolean) => void }) {
@@ -103,6 +104,36 @@ export function TeamSettingsForm({ initial }: { initial: Settings }) {
           />
         </div>
       </div>
+      <fieldset className="px-5">
+        <legend className="text-sm font-semibold text-slate-900">When your identity provider deprovisions a user</legend>
+        <p className="text-sm text-slate-500">
+          A user deactivated or deleted through SCIM loses console access at once and their devices are flagged. Reactivating them restores sign-in, never revoked certificates.
+        </p>
+        <div className="mt-3 space-y-3">
+          {(
+            [
+              ['review', 'Flag devices for review', 'Certificates stay valid until an admin decides.'],
+              ['revoke', 'Revoke certificates and quarantine devices', 'Every valid certificate of the user’s devices is revoked (reason: affiliation changed) and the devices are quarantined.'],
+            ] as const
+          ).map(([value, label, description]) => (
+            <label key={value} className="flex items-start gap-3 text-sm">
+              <input
+                type="radio"
+                name="deprovisionAction"
+                value={value}
+                checked={s.deprovisionAction === value}
+                onChange={() => setS({ ...s, deprovisionAction: value })}
+                className="mt-0.5 size-4 text-brand-600"
+              />
+              <span>
+                <span className="font-medium text-slate-900">{label}</span>
+                <span className="block text-slate-500">{description}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        {errors.deprovisionAction && <p className="mt-1 text-sm text-red-600">{errors.deprovisionAction}</p>}
+      </fieldset>
       <div className="flex items-center justify-end gap-3 border-t border-slate-200 bg-slate-50 px-5 py-3">
         {status && <div className="mr-auto"><Alert tone={status.tone}>{status.text}</Alert></div>}
         <Button type="button" variant="secondary" disabled={!dirty || update.isPending} onClick={() => { setS(initial); setErrors({}); }}>

@@ -18,8 +18,20 @@ export const navSections: NavSection[] = [
       { href: '/certificates', label: 'Certificates', icon: 'cert' },
     ],
   },
-  { title: 'Integrations', items: [{ href: '/integrations', label: 'Device management', icon: 'plug' }] },
-  { title: 'Directory', items: [{ href: '/users', label: 'Users', icon: 'users' }] },
+  {
+    title: 'Integrations',
+    items: [
+      { href: '/integrations', label: 'Device management', icon: 'plug' },
+      { href: '/integrations/identity', label: 'Identity provider', icon: 'key' },
+    ],
+  },
+  {
+    title: 'Directory',
+    items: [
+      { href: '/users', label: 'Users', icon: 'users' },
+      { href: '/groups', label: 'Groups', icon: 'groups' },
+    ],
+  },
   {
     title: 'Settings',
     items: [

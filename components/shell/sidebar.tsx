@@ -10,7 +10,12 @@ import { SignOutButton } from './sign-out-button';
 export function Sidebar({ teamName, user }: { teamName: string; user: { email: string; name: string | null; role: string } }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
-  const isActive = (href: string) => (href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(href + '/'));
+  // The longest matching entry wins, so /integrations/identity does not also light up /integrations.
+  const allHrefs = navSections.flatMap((s) => s.items.map((i) => i.href));
+  const best = allHrefs
+    .filter((h) => (h === '/' ? pathname === '/' : pathname === h || pathname.startsWith(h + '/')))
+    .sort((a, b) => b.length - a.length)[0];
+  const isActive = (href: string) => href === best;
   const nav = (
     <nav aria-label="Main" className="flex-1 space-y-5 overflow-y-auto px-3 py-4">
       {navSections.map((section, i) => (

@@ -8,6 +8,8 @@ import { overviewRouter } from './routers/overview';
 import { setupRouter } from './routers/setup';
 import { teamRouter } from './routers/team';
 import { usersRouter } from './routers/users';
+import { scimTokensRouter } from './routers/scim-tokens';
+import { groupsRouter } from './routers/groups';
 
 export const appRouter = router({
   setup: setupRouter,
@@ -19,6 +21,8 @@ export const appRouter = router({
   apiTokens: apiTokensRouter,
   pki: pkiRouter,
   integrations: integrationsRouter,
+  scimTokens: scimTokensRouter,
+  groups: groupsRouter,
 });
 
 export type AppRouter = typeof appRouter;

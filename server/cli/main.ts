@@ -4,8 +4,9 @@ import { apiTokenCommands } from './commands/api-tokens';
 import { coreCommands } from './commands/core';
 import { pkiCommands } from './commands/pki';
 import { mdmCommands } from './commands/mdm';
+import { scimCommands } from './commands/scim';
 
-export const commands: Command[] = [...coreCommands, ...apiTokenCommands, ...pkiCommands, ...mdmCommands];
+export const commands: Command[] = [...coreCommands, ...apiTokenCommands, ...pkiCommands, ...mdmCommands, ...scimCommands];
 
 export async function main(argv: string[]): Promise<number> {
   try {

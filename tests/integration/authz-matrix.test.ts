@@ -12,6 +12,7 @@ import type { SessionUser } from '@/server/services/users/get-session-user';
 import { installTestDb, type TestDb } from '../helpers/db';
 import { seedTeam, sessionCookie } from '../helpers/fixtures';
 import { createApiToken } from '@/server/services/api-tokens/create-api-token';
+import { createScimToken } from '@/server/services/scim/create-scim-token';
 
 type Access = 'public' | 'authed' | 'admin' | 'owner';
 type Role = 'anonymous' | 'user' | 'admin' | 'owner';
@@ -64,6 +65,11 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
   'apiTokens.list': { access: 'admin' },
   'apiTokens.create': { access: 'admin', input: () => ({ name: 'matrix' }) },
   'apiTokens.revoke': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'users.get': { access: 'admin', input: (s) => ({ id: s.user.id }) },
+  'scimTokens.list': { access: 'admin' },
+  'scimTokens.create': { access: 'admin', input: () => ({ name: 'matrix' }) },
+  'scimTokens.revoke': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  'groups.list': { access: 'admin', input: () => ({}) },
 };
 
 // Route handlers (app/**/route.ts), by URL pattern: which methods they export and who may call.
@@ -103,9 +109,35 @@ function sessionProbe(load: () => Promise<unknown>, url: string, access: 'admin'
   };
 }
 
+// SCIM: every method refuses a request without a SCIM token, with a wrong one or with a REST API
+// token (401 in the SCIM error schema), and accepts a SCIM token (whatever the SCIM answer).
+function scimTokenProbe() {
+  return async () => {
+    const mod = (await import('@/app/scim/v2/[...path]/route')) as unknown as RouteModule;
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      for (const auth of [undefined, 'Bearer tscim_wrong', `Bearer ${apiToken}`, `Bearer ${scimToken}`]) {
+        const headers: Record<string, string> = { 'content-type': 'application/scim+json' };
+        if (auth) headers.authorization = auth;
+        const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
+        const path = method === 'GET' || method === 'POST' ? ['Users'] : ['Users', randomUUID()];
+        const res = await mod[method](new Request(`http://t.test/scim/v2/${path.join('/')}`, { method, headers, body }), {
+          params: Promise.resolve({ path } as never),
+        });
+        if (auth === `Bearer ${scimToken}`) {
+          expect([401, 403], `${method} with a SCIM token`).not.toContain(res.status);
+          continue;
+        }
+        expect(res.status, `${method} with ${auth ?? 'no token'}`).toBe(401);
+        expect(await res.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
+      }
+    }
+  };
+}
+
 const someDevice = { deviceID: '00000000-0000-0000-0000-000000000000' };
 
-const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'session' | 'scep' | 'basic' | 'cron-secret'; probe?: () => Promise<void> }> = {
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'scim-token' | 'session' | 'scep' | 'basic' | 'cron-secret'; probe?: () => Promise<void> }> = {
+  '/scim/v2/[...path]': { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], access: 'scim-token', probe: scimTokenProbe() },
   '/api/devices/export': {
     methods: ['GET'],
     access: 'session',
@@ -236,11 +268,13 @@ const allowed = (access: Access, role: Role) =>
   (access === 'owner' && role === 'owner');
 
 let apiToken = '';
+let scimToken = '';
 
 beforeAll(async () => {
   t = await installTestDb();
   seed = await seedTeam(t.db);
   apiToken = (await createApiToken(t.db, seed.ownerActor, { name: 'matrix' })).token;
+  scimToken = (await createScimToken(t.db, seed.ownerActor, { name: 'matrix' })).token;
 });
 afterAll(() => t.destroy());
 

@@ -51,7 +51,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 {users.map((u) => (
                   <tr key={u.id}>
                     <td className="px-4 py-3">
-                      <p className="font-medium text-slate-900">{u.name || u.email}</p>
+                      <Link href={`/users/${u.id}`} className="font-medium text-slate-900 hover:text-brand-700">{u.name || u.email}</Link>
                       {u.name && <p className="text-xs text-slate-500">{u.email}</p>}
                     </td>
                     <td className="px-4 py-3"><Badge tone={roleTone[u.role]}>{u.role}</Badge></td>

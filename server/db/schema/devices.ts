@@ -38,6 +38,8 @@ export const devices = pgTable(
     ownerEmail: text('owner_email'),
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     shared: boolean('shared').notNull().default(false),
+    // Set when the owner was deprovisioned by the identity provider; cleared on reactivation.
+    ownerDeprovisionedAt: timestamp('owner_deprovisioned_at', { withTimezone: true }),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     // Fields set explicitly by an admin or the API; MDM sync leaves these alone.

@@ -4,3 +4,4 @@ export * from './audit-log';
 export * from './devices';
 export * from './api-tokens';
 export * from './pki';
+export * from './scim';

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+export const deprovisionActions = ['review', 'revoke'] as const;
+export type DeprovisionAction = (typeof deprovisionActions)[number];
+
 // One installation serves one team; `singleton` makes a second row impossible even under a race.
 export const teams = pgTable(
   'teams',
@@ -12,6 +15,9 @@ export const teams = pgTable(
     requireApprovalSelfEnrolled: boolean('require_approval_self_enrolled').notNull().default(true),
     requireApprovalMdm: boolean('require_approval_mdm').notNull().default(true),
     idpSelfEnrollment: boolean('idp_self_enrollment').notNull().default(false),
+    // What deprovisioning a user (SCIM active:false or DELETE) does to their devices: flag them for
+    // an admin's review, or also revoke their certificates and quarantine them.
+    deprovisionAction: text('deprovision_action', { enum: deprovisionActions }).notNull().default('review'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,8 +1,9 @@
-// Team name, slug and the device approval policy that the inventory services consult.
+// Team name, slug, the device approval policy that the inventory services consult, and what
+// deprovisioning a user does to their devices.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db';
-import { teams } from '@/server/db/schema';
+import { deprovisionActions, teams } from '@/server/db/schema';
 import { slugSchema, teamNameSchema } from '@/lib/validation';
 import { recordAudit } from '../audit/record-audit';
 import { ServiceError } from '../errors';
@@ -15,11 +16,14 @@ export const updateTeamSettingsInput = z
     requireApprovalSelfEnrolled: z.boolean(),
     requireApprovalMdm: z.boolean(),
     idpSelfEnrollment: z.boolean(),
+    deprovisionAction: z.enum(deprovisionActions, { error: 'Choose review or revoke' }),
   })
   .partial();
 export type UpdateTeamSettingsInput = z.infer<typeof updateTeamSettingsInput>;
 
-export async function updateTeamSettings(db: Db, actor: Actor, input: UpdateTeamSettingsInput) {
+export async function updateTeamSettings(db: Db, actor: Actor, raw: UpdateTeamSettingsInput) {
+  // Parsed here too: the CLI and tests call the service without tRPC's input validation.
+  const input = updateTeamSettingsInput.parse(raw);
   return db.transaction(async (tx) => {
     const [team] = await tx.select().from(teams).limit(1).for('update');
     if (!team) throw new ServiceError('PRECONDITION_FAILED', 'Tessera is not set up yet');

@@ -18,6 +18,7 @@ export default async function TeamSettingsPage() {
             requireApprovalSelfEnrolled: team.requireApprovalSelfEnrolled,
             requireApprovalMdm: team.requireApprovalMdm,
             idpSelfEnrollment: team.idpSelfEnrollment,
+            deprovisionAction: team.deprovisionAction,
           }}
         />
       </Card>

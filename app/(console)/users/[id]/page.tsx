@@ -1,0 +1,145 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { LifecycleBadge } from '@/components/devices/device-badges';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardHeader, EmptyState } from '@/components/ui/card';
+import { formatDateTime, formatRelative } from '@/lib/format';
+import { consoleApi } from '@/server/api/caller';
+
+export const metadata = { title: 'User' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const roleTone = { owner: 'violet', admin: 'blue', user: 'gray' } as const;
+const REASONS: Record<number, string> = { 0: 'unspecified', 1: 'key compromise', 3: 'affiliation changed', 4: 'superseded', 5: 'cessation of operation', 9: 'privilege withdrawn' };
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="col-span-2 break-words text-slate-900">{children ?? <span className="text-slate-400">—</span>}</dd>
+    </div>
+  );
+}
+
+export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!UUID.test(id)) notFound();
+  const caller = await consoleApi();
+  const detail = await caller.users.get({ id }).catch((e: { code?: string }) => {
+    if (e.code === 'NOT_FOUND') notFound();
+    throw e;
+  });
+  const { user: u, groups, devices, certificates } = detail;
+  const deviceName = new Map(devices.map((d) => [d.id, d.label]));
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/users" className="text-brand-600 hover:text-brand-700">Users</Link>
+        <span className="text-slate-400"> / </span>
+        <span className="text-slate-600">{u.name || u.email}</span>
+      </nav>
+      <div className="mb-6">
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{u.name || u.email}</h1>
+        <div className="mt-2 flex flex-wrap gap-1.5">
+          <Badge tone={roleTone[u.role]}>{u.role}</Badge>
+          <Badge>{u.source === 'scim' ? 'SCIM' : 'Local'}</Badge>
+          {u.deletedAt ? <Badge tone="red">Deleted by identity provider</Badge> : u.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
+        </div>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Identity" />
+          <dl className="divide-y divide-slate-100 py-1">
+            <Row label="Email">{u.email}</Row>
+            <Row label="SCIM userName">{u.userName}</Row>
+            <Row label="External id">{u.externalId && <span className="font-mono text-xs">{u.externalId}</span>}</Row>
+            <Row label="Last sign-in">{formatRelative(u.lastSignInAt)}</Row>
+            <Row label="Created">{formatDateTime(u.createdAt)}</Row>
+            {u.deletedAt && <Row label="Deleted">{formatDateTime(u.deletedAt)}</Row>}
+          </dl>
+        </Card>
+        <Card>
+          <CardHeader title="Groups" description="Memberships your identity provider manages." />
+          {groups.length === 0 ? (
+            <EmptyState title="Not in any group" />
+          ) : (
+            <ul className="flex flex-wrap gap-2 px-5 py-4">
+              {groups.map((g) => (
+                <li key={g.id}>
+                  <Link href={`/groups?q=${encodeURIComponent(g.displayName)}`} className="inline-flex rounded-md bg-slate-100 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-200">
+                    {g.displayName}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+      <Card className="mt-6 overflow-hidden">
+        <CardHeader title="Devices" description="Devices this user owns." />
+        {devices.length === 0 ? (
+          <EmptyState title="No devices" />
+        ) : (
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-2.5">Device</th>
+                <th scope="col" className="px-4 py-2.5">OS</th>
+                <th scope="col" className="px-4 py-2.5">Status</th>
+                <th scope="col" className="px-4 py-2.5">Last seen</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 bg-white">
+              {devices.map((d) => (
+                <tr key={d.id}>
+                  <td className="px-4 py-3">
+                    <Link href={`/devices/${d.id}`} className="font-medium text-brand-600 hover:text-brand-700">{d.label}</Link>
+                  </td>
+                  <td className="px-4 py-3 text-slate-600">{d.os ?? '—'}</td>
+                  <td className="px-4 py-3">
+                    <div className="flex flex-wrap gap-1.5">
+                      <LifecycleBadge status={d.lifecycleStatus} />
+                      {d.ownerDeprovisionedAt && <Badge tone="amber">Owner deprovisioned</Badge>}
+                    </div>
+                  </td>
+                  <td className="px-4 py-3 text-slate-500">{formatRelative(d.lastSeenAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+      <Card className="mt-6 overflow-hidden">
+        <CardHeader title="Certificates" description="Certificates issued to this user's devices." />
+        {certificates.length === 0 ? (
+          <EmptyState title="No certificates" />
+        ) : (
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-2.5">Serial</th>
+                <th scope="col" className="px-4 py-2.5">Device</th>
+                <th scope="col" className="px-4 py-2.5">Expires</th>
+                <th scope="col" className="px-4 py-2.5">Status</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 bg-white">
+              {certificates.map((c) => (
+                <tr key={c.id}>
+                  <td className="max-w-[12rem] truncate px-4 py-3 font-mono text-xs" title={c.serialHex}>{c.serialHex}</td>
+                  <td className="px-4 py-3">{c.deviceId ? <Link href={`/devices/${c.deviceId}`} className="text-brand-600 hover:text-brand-700">{deviceName.get(c.deviceId) ?? 'Device'}</Link> : '—'}</td>
+                  <td className="px-4 py-3 text-slate-500">{formatDateTime(c.notAfter).slice(0, 10)}</td>
+                  <td className="px-4 py-3">
+                    {c.status === 'active' && <Badge tone="green">Active</Badge>}
+                    {c.status === 'expired' && <Badge tone="amber">Expired</Badge>}
+                    {c.status === 'revoked' && <Badge tone="red">Revoked{c.revocationReason != null ? ` · ${REASONS[c.revocationReason] ?? c.revocationReason}` : ''}</Badge>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </>
+  );
+}
