@@ -3,9 +3,9 @@
 // its lease at a time; every page commits on its own and moves the run's checkpoint, so a run
 // cut short (crash, serverless time limit) is resumed, not restarted, by the next call.
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, lt, or, sql, ne } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '@/server/db';
-import { deviceSources, devices, integrations, mdmSyncRuns, teams, type Integration, type MdmSyncRun } from '@/server/db/schema';
+import { deviceSources, devices, integrations, mdmSeen, mdmSyncRuns, teams, type Integration, type MdmSyncRun } from '@/server/db/schema';
 import { MdmError } from '@/lib/mdm/http';
 import type { MdmHttpOptions } from '@/lib/mdm/http';
 import { recordAudit } from '@/server/services/audit/record-audit';
@@ -109,10 +109,11 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
         and(
           eq(deviceSources.source, `mdm:${integration.id}`),
           isNull(deviceSources.removedAt),
-          or(isNull(deviceSources.lastRunId), ne(deviceSources.lastRunId, run.id)),
+          sql`not exists (select 1 from ${mdmSeen} m where m.run_id = ${run.id} and m.source_id = ${deviceSources.id})`,
         ),
       )
       .returning({ id: deviceSources.id });
+    await db.delete(mdmSeen).where(eq(mdmSeen.runId, run.id));
     await update({ status: 'succeeded', removed: removed.length, finishedAt: new Date(), error: null, errorKind: null });
     // A large first sync changes the tables' shape; fresh statistics keep later lookups on indexes
     // even where autovacuum is off or has not run yet.

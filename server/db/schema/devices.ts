@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 export const deviceOsValues = ['Linux', 'Windows', 'macOS', 'iOS', 'tvOS', 'watchOS', 'visionOS'] as const;
@@ -97,9 +97,6 @@ export const deviceSources = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     removedAt: timestamp('removed_at', { withTimezone: true }),
-    // The MDM sync run that last saw this record: records a finished run did not see were removed
-    // from the MDM.
-    lastRunId: uuid('last_run_id'),
   },
   (t) => [
     uniqueIndex('device_sources_source_external_idx').on(t.source, t.externalId),
@@ -108,3 +105,15 @@ export const deviceSources = pgTable(
 );
 
 export type DeviceSource = typeof deviceSources.$inferSelect;
+
+// Which source records an MDM sync run has seen, as narrow rows: marking the wide source records
+// themselves would rewrite every one of them on every sync. Records a finished run did not see
+// were removed from the MDM. Rows are deleted when the run finishes.
+export const mdmSeen = pgTable(
+  'mdm_seen',
+  {
+    runId: uuid('run_id').notNull(),
+    sourceId: uuid('source_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.sourceId] })],
+);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/server/db';
-import { auditLog, deviceSources, devices, users, type Integration, type Team } from '@/server/db/schema';
+import { auditLog, deviceSources, devices, mdmSeen, users, type Integration, type Team } from '@/server/db/schema';
 import type { MdmDevice } from '@/lib/mdm/types';
 import type { Actor } from '../actor';
 import { initialApproval } from '../devices/approval-policy';
@@ -134,8 +134,8 @@ export async function applyMdmPage(
             display_name text, hostname text, os text, os_version text, model text, manufacturer text, owner_email text,
             owner_user_id uuid, last_seen_at timestamptz)`);
         await tx.execute(sql`
-          insert into ${deviceSources} (device_id, kind, source, external_id, normalized, raw, last_run_id, last_seen_at)
-          select r.id, ${kind}, ${source}, r."externalId", r.normalized, r.raw, ${runId}::uuid, ${now.toISOString()}::timestamptz
+          insert into ${deviceSources} (device_id, kind, source, external_id, normalized, raw, last_seen_at)
+          select r.id, ${kind}, ${source}, r."externalId", r.normalized, r.raw, ${now.toISOString()}::timestamptz
           from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, "externalId" text, normalized jsonb, raw jsonb)`);
         await tx.execute(sql`
           insert into ${auditLog} (actor_type, actor_id, actor_label, action, target_type, target_id, target_label, details)
@@ -153,13 +153,15 @@ export async function applyMdmPage(
       if (r.created) counts.added++;
       else counts.updated++;
     }
-    if (slow.length) {
-      await tx.update(deviceSources).set({ lastRunId: runId }).where(and(eq(deviceSources.source, source), inArray(deviceSources.externalId, slow)));
-    }
+    // Every record of the page was seen by this run (narrow rows; see mdmSeen).
+    await tx.execute(sql`
+      insert into ${mdmSeen} (run_id, source_id)
+      select ${runId}::uuid, s.id from ${deviceSources} s
+      where s.source = ${source} and s.external_id = any(array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
+      on conflict do nothing`);
 
     if (unchangedSourceIds.length) {
       counts.unchanged += unchangedSourceIds.length;
-      await tx.update(deviceSources).set({ lastRunId: runId, lastSeenAt: new Date() }).where(inArray(deviceSources.id, unchangedSourceIds));
       // Keep the device's last-seen time current without rewriting unchanged rows.
       const stamps = seen.filter((s) => s.lastSeen).map((s) => [s.deviceId, s.lastSeen!.toISOString()]);
       if (stamps.length) {

@@ -98,7 +98,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
                       <Badge tone="blue">{sourceLabel(s.kind)}</Badge>
                       <span className="font-mono text-xs text-slate-600">{s.source} · {s.externalId}</span>
                       {s.removedAt && <Badge tone="amber">Removed from source {formatRelative(s.removedAt)}</Badge>}
-                      <span className="ml-auto text-xs text-slate-400">first {formatRelative(s.firstSeenAt)}, last {formatRelative(s.lastSeenAt)}</span>
+                      <span className="ml-auto text-xs text-slate-400">added {formatRelative(s.firstSeenAt)}, updated {formatRelative(s.lastSeenAt)}</span>
                     </div>
                     <details className="mt-2">
                       <summary className="cursor-pointer text-xs text-brand-600">Record</summary>
