@@ -198,3 +198,32 @@ describe('the team setting', () => {
     await expect(updateTeamSettings(t.db, seed.ownerActor, { deprovisionAction: 'delete' as never })).rejects.toThrow();
   });
 });
+
+describe('deactivation from the console', () => {
+  it('is the same deprovisioning: sessions end and owned devices are flagged; reactivation unflags', async () => {
+    const { createTestDb } = await import('../helpers/db');
+    const { seedTeam } = await import('../helpers/fixtures');
+    const { setUserActive } = await import('@/server/services/users/set-user-active');
+    const { recordDeviceSource } = await import('@/server/services/devices/record-device-source');
+    const { getSessionUser } = await import('@/server/services/users/get-session-user');
+    const { devices: devicesTable } = await import('@/server/db/schema');
+    const { eq: equals } = await import('drizzle-orm');
+    const fresh = await createTestDb();
+    try {
+      const s = await seedTeam(fresh.db);
+      const { device } = await recordDeviceSource(fresh.db, s.ownerActor, {
+        kind: 'api', source: 'api', externalId: 'CONSOLE0001', facts: { serial: 'CONSOLE0001', ownerEmail: 'user@acme.test' }, authoritative: true,
+      });
+      expect(device.ownerUserId).toBe(s.user.id);
+      await setUserActive(fresh.db, s.ownerActor, { userId: s.user.id, active: false });
+      expect(await getSessionUser(fresh.db, s.user.id, 1)).toBeNull();
+      const [flagged] = await fresh.db.select().from(devicesTable).where(equals(devicesTable.id, device.id));
+      expect(flagged.ownerDeprovisionedAt).not.toBeNull();
+      await setUserActive(fresh.db, s.ownerActor, { userId: s.user.id, active: true });
+      const [back] = await fresh.db.select().from(devicesTable).where(equals(devicesTable.id, device.id));
+      expect(back.ownerDeprovisionedAt).toBeNull();
+    } finally {
+      await fresh.destroy();
+    }
+  });
+});
