@@ -4,6 +4,8 @@ import { AuthShell } from '@/components/auth/auth-shell';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { api } from '@/server/api/caller';
 import { getCurrentUser } from '@/server/auth/current-user';
+import { getDb } from '@/server/db';
+import { getEntraIdp } from '@/server/services/identity/get-entra-idp';
 
 export const metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
@@ -12,10 +14,11 @@ export default async function SignInPage() {
   const { setUp } = await (await api()).setup.status();
   if (!setUp) redirect('/setup');
   if (await getCurrentUser()) redirect('/');
+  const entra = !!(await getEntraIdp(await getDb()));
   return (
     <AuthShell title="Sign in to Tessera">
       <Suspense>
-        <SignInForm />
+        <SignInForm entra={entra} />
       </Suspense>
     </AuthShell>
   );

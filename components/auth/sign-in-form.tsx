@@ -10,17 +10,32 @@ const messages: Record<string, string> = {
   CredentialsSignin: 'The email or password is not correct.',
   AccountDisabled: 'This account has been deactivated. Ask an administrator of your team.',
   SessionRequired: 'Please sign in to continue.',
+  EntraUnknownUser: 'Your Microsoft Entra ID account is not a Tessera user. Ask an administrator to assign you to the Tessera app in Entra.',
+  EntraWrongTenant: 'This Microsoft Entra ID account belongs to another tenant than the one your team connected.',
+  OAuthSignin: 'Microsoft Entra ID sign-in could not start. Ask an Owner to check the Entra ID settings.',
+  OAuthCallback: 'Microsoft Entra ID sign-in failed. Try again.',
+  Callback: 'Microsoft Entra ID sign-in failed. Try again.',
+  OAuthAccountNotLinked: 'Microsoft Entra ID sign-in failed. Try again.',
+  AccessDenied: 'Sign-in was refused.',
 };
 
 function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-export function SignInForm() {
+export function SignInForm({ entra = false }: { entra?: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(params.get('error') ? messages[params.get('error')!] ?? 'Sign-in failed.' : null);
   const [pending, setPending] = useState(false);
+  const [ssoPending, setSsoPending] = useState(false);
+
+  async function onEntra() {
+    setSsoPending(true);
+    setError(null);
+    // NextAuth's OIDC flow: a POST to /api/auth/signin/entra, then the browser goes to Entra.
+    await signIn('entra', { callbackUrl: safeNext(params.get('next')) });
+  }
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -42,8 +57,28 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
+    <div className="space-y-4">
       {error && <Alert>{error}</Alert>}
+      {entra && (
+        <>
+          <Button type="button" variant="secondary" className="w-full" loading={ssoPending} onClick={() => void onEntra()}>
+            Sign in with Microsoft Entra ID
+          </Button>
+          <div className="flex items-center gap-3 text-xs text-slate-400" aria-hidden>
+            <span className="h-px flex-1 bg-slate-200" />
+            or with email and password
+            <span className="h-px flex-1 bg-slate-200" />
+          </div>
+        </>
+      )}
+      <SignInPasswordForm onSubmit={onSubmit} pending={pending} />
+    </div>
+  );
+}
+
+function SignInPasswordForm({ onSubmit, pending }: { onSubmit: (e: React.FormEvent<HTMLFormElement>) => void; pending: boolean }) {
+  return (
+    <form onSubmit={onSubmit} className="space-y-4">
       <Field id="email" label="Email" type="email" required autoComplete="username" autoFocus />
       <Field id="password" label="Password" type="password" required autoComplete="current-password" />
       <Button type="submit" className="w-full" loading={pending}>

@@ -10,6 +10,7 @@ import { teamRouter } from './routers/team';
 import { usersRouter } from './routers/users';
 import { scimTokensRouter } from './routers/scim-tokens';
 import { groupsRouter } from './routers/groups';
+import { identityRouter } from './routers/identity';
 
 export const appRouter = router({
   setup: setupRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   integrations: integrationsRouter,
   scimTokens: scimTokensRouter,
   groups: groupsRouter,
+  identity: identityRouter,
 });
 
 export type AppRouter = typeof appRouter;

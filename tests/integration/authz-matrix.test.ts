@@ -70,6 +70,12 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
   'scimTokens.create': { access: 'admin', input: () => ({ name: 'matrix' }) },
   'scimTokens.revoke': { access: 'admin', input: () => ({ id: randomUUID() }) },
   'groups.list': { access: 'admin', input: () => ({}) },
+  'identity.get': { access: 'admin' },
+  // Port 9 refuses the connection: an Owner gets BAD_REQUEST from the metadata check, not a role error.
+  'identity.saveEntra': {
+    access: 'owner',
+    input: () => ({ clientId: 'c', clientSecret: 's', tenantId: '00000000-0000-0000-0000-000000000001', metadataUrl: 'http://127.0.0.1:9/.well-known/openid-configuration' }),
+  },
 };
 
 // Route handlers (app/**/route.ts), by URL pattern: which methods they export and who may call.

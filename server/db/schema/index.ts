@@ -5,3 +5,4 @@ export * from './devices';
 export * from './api-tokens';
 export * from './pki';
 export * from './scim';
+export * from './identity-provider';

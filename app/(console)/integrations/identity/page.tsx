@@ -1,21 +1,35 @@
+import { EntraSignInForm } from '@/components/identity/entra-sign-in-form';
 import { CopyValue } from '@/components/integrations/secret-value';
 import { ScimTokensPanel } from '@/components/scim/scim-tokens-panel';
 import { Card, CardHeader, PageHeader } from '@/components/ui/card';
 import { consoleApi } from '@/server/api/caller';
+import { getCurrentUser } from '@/server/auth/current-user';
 import { publicBaseUrl } from '@/server/http/base-url';
 
 export const metadata = { title: 'Identity provider' };
 
 export default async function IdentityProviderPage() {
-  const tokens = await (await consoleApi()).scimTokens.list();
+  const caller = await consoleApi();
+  const [tokens, entra, me] = await Promise.all([caller.scimTokens.list(), caller.identity.get(), getCurrentUser()]);
   const tenantUrl = `${publicBaseUrl()}/scim/v2`;
   return (
     <>
       <PageHeader
         title="Identity provider"
-        description="Let Microsoft Entra ID create, update and deprovision your team's users and groups over SCIM 2.0."
+        description="Let your team sign in with Microsoft Entra ID, and let Entra create, update and deprovision users and groups over SCIM 2.0."
       />
       <div className="space-y-6">
+        <Card>
+          <CardHeader
+            title="Connect an Entra ID IdP"
+            description="Sign-in with Microsoft Entra ID (OpenID Connect). Users must exist in Tessera first: they are matched to SCIM-provisioned users by object ID, then email."
+          />
+          <EntraSignInForm
+            redirectUri={`${publicBaseUrl()}/api/auth/callback/entra`}
+            canEdit={me?.role === 'owner'}
+            current={entra ? { clientId: entra.clientId, tenantId: entra.tenantId, metadataUrl: entra.metadataUrl, issuer: entra.issuer } : null}
+          />
+        </Card>
         <Card>
           <CardHeader
             title="SCIM provisioning"
