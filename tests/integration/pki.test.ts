@@ -40,6 +40,9 @@ describe('the Agents authority', () => {
   it('stores integration credentials encrypted and bound to the integration', async () => {
     const f = await createFleetIntegration(t.db, seed.ownerActor, { name: 'F1', url: 'https://f.test', apiToken: 'secret-fleet-token' });
     expect(f.integration.credentialsEnc).not.toContain('secret-fleet-token');
+    // The challenge password is stored as its SHA-256 only.
+    expect(f.integration.challengePasswordHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(f.integration.challengePasswordHash).not.toContain(f.challengePassword);
     expect(decryptCredentials(f.integration.id, f.integration.credentialsEnc!)).toEqual({ apiToken: 'secret-fleet-token' });
     expect(() => decryptCredentials('00000000-0000-0000-0000-000000000000', f.integration.credentialsEnc!)).toThrow();
   });

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db';
 import { integrations } from '@/server/db/schema';
-import { hashPassword } from '@/lib/password';
+import { hashToken } from '@/lib/tokens';
 import { recordAudit } from '../audit/record-audit';
 import type { Actor } from '../actor';
 import { conflict, isUniqueViolation } from '../errors';
@@ -50,7 +50,7 @@ export async function createFleetIntegration(db: Db, actor: Actor, raw: z.input<
           config: { url: input.url.replace(/\/+$/, '') },
           credentialsEnc: 'pending',
           challengeUsername,
-          challengePasswordHash: await hashPassword(challengePassword),
+          challengePasswordHash: hashToken(challengePassword),
           caName: input.caName,
           certValidityDays: input.certValidityDays,
           challengeTtlMinutes: input.challengeTtlMinutes,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/server/db';
 import { integrations } from '@/server/db/schema';
-import { hashPassword } from '@/lib/password';
+import { hashToken } from '@/lib/tokens';
 import { recordAudit } from '../audit/record-audit';
 import type { Actor } from '../actor';
 import { notFound } from '../errors';
@@ -12,7 +12,7 @@ export async function rotateChallengeCredentials(db: Db, actor: Actor, integrati
   const password = randomSecret(40);
   const [row] = await db
     .update(integrations)
-    .set({ challengePasswordHash: await hashPassword(password), updatedAt: new Date() })
+    .set({ challengePasswordHash: hashToken(password), updatedAt: new Date() })
     .where(eq(integrations.id, integrationId))
     .returning();
   if (!row) throw notFound('Integration');
