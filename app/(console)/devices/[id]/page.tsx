@@ -7,20 +7,12 @@ import { ApprovalBadge, AssuranceBadge, LifecycleBadge, sourceLabel } from '@/co
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { DetailRow } from '@/components/ui/detail-row';
 import { consoleApi } from '@/server/api/caller';
 
 export const metadata = { title: 'Device' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="col-span-2 break-words text-slate-900">{children ?? <span className="text-slate-400">—</span>}</dd>
-    </div>
-  );
-}
 
 export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -55,35 +47,35 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
           <Card>
             <CardHeader title="Identity" />
             <dl className="divide-y divide-slate-100">
-              <Row label="Permanent identifier"><span className="break-all font-mono text-xs">{d.permanentIdentifier}</span></Row>
-              <Row label="Serial number">{d.serial}</Row>
-              <Row label="Hardware UUID">{d.hardwareUuid && <span className="font-mono text-xs">{d.hardwareUuid}</span>}</Row>
-              <Row label="Name">{d.displayName}</Row>
-              <Row label="Display ID">{d.displayId}</Row>
-              <Row label="Hostname">{d.hostname}</Row>
-              <Row label="Operating system">{d.os && `${d.os} ${d.osVersion ?? ''}`}</Row>
-              <Row label="Model">{[d.manufacturer, d.model].filter(Boolean).join(' ') || null}</Row>
-              <Row label="Ownership">{d.ownership && (d.ownership === 'company' ? 'Company' : 'User')}{d.shared ? ' · shared' : ''}</Row>
-              <Row label="Owner">
+              <DetailRow label="Permanent identifier"><span className="break-all font-mono text-xs">{d.permanentIdentifier}</span></DetailRow>
+              <DetailRow label="Serial number">{d.serial}</DetailRow>
+              <DetailRow label="Hardware UUID">{d.hardwareUuid && <span className="font-mono text-xs">{d.hardwareUuid}</span>}</DetailRow>
+              <DetailRow label="Name">{d.displayName}</DetailRow>
+              <DetailRow label="Display ID">{d.displayId}</DetailRow>
+              <DetailRow label="Hostname">{d.hostname}</DetailRow>
+              <DetailRow label="Operating system">{d.os && `${d.os} ${d.osVersion ?? ''}`}</DetailRow>
+              <DetailRow label="Model">{[d.manufacturer, d.model].filter(Boolean).join(' ') || null}</DetailRow>
+              <DetailRow label="Ownership">{d.ownership && (d.ownership === 'company' ? 'Company' : 'User')}{d.shared ? ' · shared' : ''}</DetailRow>
+              <DetailRow label="Owner">
                 {owner && (
                   <>
                     {owner.name ? `${owner.name} · ` : ''}
                     {owner.email} {!owner.linked && <Badge tone="gray">no Tessera user</Badge>}
                   </>
                 )}
-              </Row>
-              <Row label="Tags">{d.tags.length ? d.tags.map((t) => <Badge key={t}>{t}</Badge>) : null}</Row>
-              <Row label="Metadata">
+              </DetailRow>
+              <DetailRow label="Tags">{d.tags.length ? d.tags.map((t) => <Badge key={t}>{t}</Badge>) : null}</DetailRow>
+              <DetailRow label="Metadata">
                 {Object.keys(d.metadata).length ? (
                   <code className="text-xs">{Object.entries(d.metadata).map(([k, v]) => `${k}=${v}`).join(', ')}</code>
                 ) : null}
-              </Row>
-              <Row label="Enrolled">{formatDateTime(d.enrolledAt)}</Row>
-              <Row label="Last seen">{d.lastSeenAt ? `${formatDateTime(d.lastSeenAt)} (${formatRelative(d.lastSeenAt)})` : null}</Row>
-              <Row label="Approval">
+              </DetailRow>
+              <DetailRow label="Enrolled">{formatDateTime(d.enrolledAt)}</DetailRow>
+              <DetailRow label="Last seen">{d.lastSeenAt ? `${formatDateTime(d.lastSeenAt)} (${formatRelative(d.lastSeenAt)})` : null}</DetailRow>
+              <DetailRow label="Approval">
                 {d.approvalStatus === 'approved' ? `Approved ${formatDateTime(d.approvedAt)} by ${d.approvedBy ?? 'policy'}` : d.approvalStatus === 'pending' ? 'Waiting for an admin' : 'Rejected'}
-              </Row>
-              {d.maskedFields.length > 0 && <Row label="Set by admin or API">{d.maskedFields.join(', ')}</Row>}
+              </DetailRow>
+              {d.maskedFields.length > 0 && <DetailRow label="Set by admin or API">{d.maskedFields.join(', ')}</DetailRow>}
             </dl>
           </Card>
           <Card>

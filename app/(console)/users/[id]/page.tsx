@@ -4,6 +4,7 @@ import { LifecycleBadge } from '@/components/devices/device-badges';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { DetailRow } from '@/components/ui/detail-row';
 import { consoleApi } from '@/server/api/caller';
 
 export const metadata = { title: 'User' };
@@ -11,15 +12,6 @@ export const metadata = { title: 'User' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const roleTone = { owner: 'violet', admin: 'blue', user: 'gray' } as const;
 const REASONS: Record<number, string> = { 0: 'unspecified', 1: 'key compromise', 3: 'affiliation changed', 4: 'superseded', 5: 'cessation of operation', 9: 'privilege withdrawn' };
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="col-span-2 break-words text-slate-900">{children ?? <span className="text-slate-400">—</span>}</dd>
-    </div>
-  );
-}
 
 export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -50,12 +42,12 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         <Card>
           <CardHeader title="Identity" />
           <dl className="divide-y divide-slate-100 py-1">
-            <Row label="Email">{u.email}</Row>
-            <Row label="SCIM userName">{u.userName}</Row>
-            <Row label="External id">{u.externalId && <span className="font-mono text-xs">{u.externalId}</span>}</Row>
-            <Row label="Last sign-in">{formatRelative(u.lastSignInAt)}</Row>
-            <Row label="Created">{formatDateTime(u.createdAt)}</Row>
-            {u.deletedAt && <Row label="Deleted">{formatDateTime(u.deletedAt)}</Row>}
+            <DetailRow label="Email">{u.email}</DetailRow>
+            <DetailRow label="SCIM userName">{u.userName}</DetailRow>
+            <DetailRow label="External id">{u.externalId && <span className="font-mono text-xs">{u.externalId}</span>}</DetailRow>
+            <DetailRow label="Last sign-in">{formatRelative(u.lastSignInAt)}</DetailRow>
+            <DetailRow label="Created">{formatDateTime(u.createdAt)}</DetailRow>
+            {u.deletedAt && <DetailRow label="Deleted">{formatDateTime(u.deletedAt)}</DetailRow>}
           </dl>
         </Card>
         <Card>
