@@ -7,6 +7,8 @@ const nextConfig = {
   // `npm test` and `npm run typecheck` run tsc over the whole repository (tests included) once;
   // the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
+  // A second build beside the usual one (parallel work, benchmarks) sets NEXT_DIST_DIR.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   devIndicators: false,
 };
