@@ -1,6 +1,7 @@
 // X.509 certificate reader (RFC 5280 §4.1) that keeps the raw issuer, subject, serial and SPKI
 // bytes: CMS identifies certificates by issuer+serial as encoded, and re-encoding can differ.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { loadSpki } from './load-public-key';
 import {
   DerError,
   isContext,
@@ -154,7 +155,7 @@ export function parseCertificate(input: Uint8Array | string): ParsedCertificate 
       publicKey() {
         if (key) return key;
         try {
-          key = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
+          key = loadSpki(spkiDer);
         } catch (err) {
           throw new CertificateError('unsupported public key', { cause: err });
         }

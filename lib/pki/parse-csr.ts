@@ -1,6 +1,7 @@
 // PKCS#10 certification requests (RFC 2986 §4): subject, key, challengePassword (PKCS#9
 // §5.4.1, the SCEP challenge), requested extensions (§5.4.2), with the signature verified.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { loadSpki } from './load-public-key';
 import {
   isContext,
   readBitString,
@@ -168,7 +169,7 @@ export function parseCsr(input: Uint8Array | string): ParsedCsr {
 
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: Buffer.from(parsed.subjectPublicKeyInfoDer), format: 'der', type: 'spki' });
+    publicKey = loadSpki(parsed.subjectPublicKeyInfoDer);
   } catch (err) {
     throw new CsrError('unsupported-key', 'CSR public key cannot be loaded', { cause: err });
   }

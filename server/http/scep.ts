@@ -1,8 +1,8 @@
 // SCEP transport (RFC 8894 §4): GetCACaps, GetCACert and PKIOperation by GET or POST, served at
 // /scep/<integration id> and /scep/<integration id>/pkiclient.exe. Message handling is in
 // server/services/scep; this adapter only parses HTTP and writes the answer.
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/server/db';
+import { eq, sql } from 'drizzle-orm';
+import { getDb, type Db } from '@/server/db';
 import { integrations } from '@/server/db/schema';
 import { publicBaseUrl } from './base-url';
 import { caCapsResponse } from '@/lib/scep/ca-caps';
@@ -12,6 +12,16 @@ import { ScepError } from '@/lib/scep/scep-error';
 import { clientIp } from '@/server/auth/request-ip';
 import { loadAuthority } from '@/server/services/pki/load-authority';
 import { handlePkiOperation } from '@/server/services/scep/handle-pki-operation';
+
+// Prepared once per database (one round trip per request instead of describe + execute).
+const integrationQueries = new WeakMap<Db, ReturnType<typeof prepareIntegrationQuery>>();
+const prepareIntegrationQuery = (db: Db) =>
+  db.select().from(integrations).where(eq(integrations.id, sql.placeholder('id'))).prepare('scep_integration_by_id');
+function integrationById(db: Db) {
+  let query = integrationQueries.get(db);
+  if (!query) integrationQueries.set(db, (query = prepareIntegrationQuery(db)));
+  return query;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_MESSAGE = 1024 * 1024;
@@ -41,7 +51,7 @@ export async function handleScep(req: Request, integrationId: string): Promise<R
   try {
     if (!UUID.test(integrationId)) return text(404, 'No SCEP endpoint here');
     const db = await getDb();
-    const [integration] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
+    const [integration] = await integrationById(db).execute({ id: integrationId });
     if (!integration || integration.kind !== 'fleet') return text(404, 'No SCEP endpoint here');
     const url = new URL(req.url);
     const operation = url.searchParams.get('operation');

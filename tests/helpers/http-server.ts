@@ -35,6 +35,9 @@ export async function serveRoutes(routes: Route[]): Promise<{ url: string; close
       res.writeHead(500).end(String(err));
     }
   });
+  // Outlive the client's keep-alive (undici drops idle sockets after 4 s): otherwise, on a loaded
+  // machine, the server may close an idle socket just as the client reuses it (ECONNRESET).
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };

@@ -205,6 +205,30 @@ describe('retries and other clients', () => {
     expect(String(replay.pkiStatus)).toBe('2');
   });
 
+  it('issues exactly one certificate when one challenge is used by many requests at once', async () => {
+    const { createClientIdentity, buildPkiRequest, readCertRep } = await import('@/lib/scep/testdata/scep-test-client');
+    const auth = await loadAuthority(t.db);
+    const challenge = await (await fetchChallenge()).text();
+    const post = async (body: Buffer) =>
+      Buffer.from(await (await fetch(`${server.url}/scep/${fleet.integration.id}?operation=PKIOperation`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/octet-stream' } })).arrayBuffer());
+    // Eight different keys race for one challenge; the first key's request is also sent twice.
+    const identities = Array.from({ length: 8 }, () => createClientIdentity({ challenge, commonName: HOST_UUID }));
+    const messages = identities.map((identity) => buildPkiRequest({ identity, recipient: auth.ra, cipher: 'aes-128-cbc', digest: 'sha256' }));
+    const sent = [...messages.map((m, i) => ({ m, i })), { m: messages[0], i: 0 }];
+    const replies = await Promise.all(sent.map(async ({ m, i }) => ({ i, rep: readCertRep(await post(m), { ra: auth.ra, identity: identities[i] }) })));
+    const successes = replies.filter((r) => String(r.rep.pkiStatus) === '0');
+    const winners = new Set(successes.map((r) => r.i));
+    expect(winners.size).toBe(1);
+    expect(new Set(successes.map((r) => r.rep.certificates?.[0]?.serialNumberHex)).size).toBe(1);
+    expect(replies.filter((r) => String(r.rep.pkiStatus) === '2').length).toBe(sent.length - successes.length);
+    const [row] = await t.db.select().from(scepChallenges).where(eq(scepChallenges.certificateSerial, successes[0].rep.certificates![0].serialNumberHex));
+    expect(row.consumedAt).not.toBeNull();
+    const stored = await t.db.select().from(certificates).where(eq(certificates.serialHex, row.certificateSerial!));
+    expect(stored).toHaveLength(1);
+    const issuedAudit = await t.db.select().from(auditLog).where(eq(auditLog.action, 'certificate.issue'));
+    expect(issuedAudit.filter((a) => (a.details as { serial?: string })?.serial === row.certificateSerial)).toHaveLength(1);
+  });
+
   it("enrolls with certmonger's scep-submit (GET, AES-256/SHA-256) and the reply verifies", async () => {
     const SCEP_SUBMIT = '/usr/lib/certmonger/scep-submit';
     const { createClientIdentity, buildPkiRequest } = await import('@/lib/scep/testdata/scep-test-client');

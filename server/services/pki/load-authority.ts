@@ -57,11 +57,25 @@ export async function ensureAuthority(db: Db, slug = AGENTS_AUTHORITY): Promise<
 }
 
 const cache = new Map<string, { stamp: number; value: LoadedAuthority }>();
+const cacheBySlug = new Map<string, LoadedAuthority>();
+
+/**
+ * The authority as this process last loaded it, without asking the database. Hot paths use it and
+ * then compare `row.updatedAt` with the row's current value in a statement they run anyway,
+ * falling back to loadAuthority when the row has changed (RA rotation, CRL update).
+ */
+export function peekAuthority(slug = AGENTS_AUTHORITY): LoadedAuthority | undefined {
+  return cacheBySlug.get(slug);
+}
 
 export async function loadAuthority(db: Db, slug = AGENTS_AUTHORITY): Promise<LoadedAuthority> {
   const row = await ensureAuthority(db, slug);
   const hit = cache.get(row.id);
-  if (hit && hit.stamp === row.updatedAt.getTime()) return { ...hit.value, row };
+  if (hit && hit.stamp === row.updatedAt.getTime()) {
+    const fresh = { ...hit.value, row };
+    cacheBySlug.set(slug, fresh);
+    return fresh;
+  }
   const value: LoadedAuthority = {
     row,
     root: parseCertificate(row.rootCertPem),
@@ -75,6 +89,7 @@ export async function loadAuthority(db: Db, slug = AGENTS_AUTHORITY): Promise<Lo
         : undefined,
   };
   cache.set(row.id, { stamp: row.updatedAt.getTime(), value });
+  cacheBySlug.set(slug, value);
   return value;
 }
 

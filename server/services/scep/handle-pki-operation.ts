@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/server/db';
 import { certificates, devices, scepChallenges, type Device, type Integration } from '@/server/db/schema';
-import { issueCertificate } from '@/lib/pki/issue-certificate';
+import { issueCertificate, type IssuedCertificate } from '@/lib/pki/issue-certificate';
 import { CsrError } from '@/lib/pki/parse-csr';
 import { buildCertRep } from '@/lib/scep/build-cert-rep';
 import { parsePkiMessage, type ScepRequest } from '@/lib/scep/parse-pki-message';
@@ -16,8 +16,10 @@ import { recordAudit } from '../audit/record-audit';
 import type { Actor } from '../actor';
 import { mayReceiveCertificates } from '../devices/approval-policy';
 import { deviceLabel } from '../devices/record-device-source';
-import { loadAuthority, type LoadedAuthority } from '../pki/load-authority';
-import { findDeviceForCsr } from './find-device-for-csr';
+import { isMeaningfulSerial } from '../devices/device-fields';
+import { AGENTS_AUTHORITY, loadAuthority, peekAuthority, type LoadedAuthority } from '../pki/load-authority';
+import { readEnrollmentFacts, recordEnrollment } from './enrollment-statements';
+import { findDeviceForCsr, hintsFromCsr } from './find-device-for-csr';
 
 export type ScepOutcome = { reply: Buffer; status: 'issued' | 'reissued' | 'refused' } | { httpStatus: 400; message: string };
 
@@ -38,8 +40,27 @@ export interface ScepContext {
   ip?: string | null;
 }
 
+/** The cached authority was older than the database's: start over with a fresh one. */
+class StaleAuthority extends Error {}
+
 export async function handlePkiOperation(db: Db, integration: Integration, message: Uint8Array, ctx: ScepContext): Promise<ScepOutcome> {
-  const auth = await loadAuthority(db);
+  const cached = peekAuthority();
+  try {
+    return await handleWith(db, cached ?? (await loadAuthority(db)), !!cached, integration, message, ctx);
+  } catch (err) {
+    if (!(err instanceof StaleAuthority)) throw err;
+    return handleWith(db, await loadAuthority(db), false, integration, message, ctx);
+  }
+}
+
+async function handleWith(
+  db: Db,
+  auth: LoadedAuthority,
+  fromCache: boolean,
+  integration: Integration,
+  message: Uint8Array,
+  ctx: ScepContext,
+): Promise<ScepOutcome> {
   const signer = { certificate: auth.ra, privateKey: auth.raKey, chain: [auth.intermediate.der] };
   const actor: Actor = { type: 'mdm', id: integration.id, label: `scep:${integration.name}`, ip: ctx.ip };
   let request: ScepRequest;
@@ -47,6 +68,8 @@ export async function handlePkiOperation(db: Db, integration: Integration, messa
     request = parseWithRa(message, auth);
   } catch (err) {
     if (!(err instanceof ScepError)) throw err;
+    // Encrypted to an RA this process has not loaded yet (rotated by another instance)?
+    if (fromCache && err.code !== 'malformed') throw new StaleAuthority();
     await recordAudit(db, actor, {
       action: 'scep.request.invalid',
       targetType: 'integration',
@@ -59,12 +82,12 @@ export async function handlePkiOperation(db: Db, integration: Integration, messa
   }
 
   try {
-    const result =
+    const result: { certPem: string; reissued: boolean; reply?: Buffer } =
       request.messageType === MessageType.RenewalReq
         ? await renew(db, integration, auth, request, actor, ctx)
         : await enroll(db, integration, auth, request, actor, ctx);
     return {
-      reply: buildCertRep({ status: 'success', signer, request, issuedCertificate: result.certPem, chain: [auth.intermediate.der] }),
+      reply: result.reply ?? buildCertRep({ status: 'success', signer, request, issuedCertificate: result.certPem, chain: [auth.intermediate.der] }),
       status: result.reissued ? 'reissued' : 'issued',
     };
   } catch (err) {
@@ -98,6 +121,26 @@ function parseWithRa(message: Uint8Array, auth: LoadedAuthority): ScepRequest {
   }
 }
 
+function sign(auth: LoadedAuthority, request: ScepRequest, validityDays: number, ctx: ScepContext) {
+  const now = Date.now();
+  return issueCertificate({
+    csr: request.csr,
+    issuerCertificate: auth.intermediate.der,
+    issuerPrivateKey: auth.intermediateKey,
+    notBefore: new Date(now - 5 * 60_000),
+    notAfter: new Date(now + validityDays * 86_400_000),
+    crlUrls: [ctx.crlUrl],
+  });
+}
+
+const issueDetails = (issued: IssuedCertificate, renewalOf?: string) => ({
+  serial: issued.serialNumberHex,
+  subject: issued.subject,
+  via: 'scep',
+  notAfter: issued.notAfter.toISOString(),
+  renewalOf,
+});
+
 async function issueFor(
   db: Db,
   integration: Integration,
@@ -108,15 +151,7 @@ async function issueFor(
   ctx: ScepContext,
   renewalOf?: string,
 ) {
-  const now = Date.now();
-  const issued = issueCertificate({
-    csr: request.csr,
-    issuerCertificate: auth.intermediate.der,
-    issuerPrivateKey: auth.intermediateKey,
-    notBefore: new Date(now - 5 * 60_000),
-    notAfter: new Date(now + integration.certValidityDays * 86_400_000),
-    crlUrls: [ctx.crlUrl],
-  });
+  const issued = sign(auth, request, integration.certValidityDays, ctx);
   await db.insert(certificates).values({
     serialHex: issued.serialNumberHex,
     authorityId: auth.row.id,
@@ -137,7 +172,7 @@ async function issueFor(
     targetType: 'device',
     targetId: device.id,
     targetLabel: deviceLabel(device),
-    details: { serial: issued.serialNumberHex, subject: issued.subject, via: 'scep', notAfter: issued.notAfter.toISOString(), renewalOf },
+    details: issueDetails(issued, renewalOf),
   });
   return issued;
 }
@@ -146,17 +181,50 @@ async function enroll(db: Db, integration: Integration, auth: LoadedAuthority, r
   const challenge = request.challengePassword ?? request.csr.challengePassword;
   if (!challenge) throw new Refusal(FailInfo.badRequest, 'The request carries no challenge password');
   const publicKeySha256 = sha256(request.csr.subjectPublicKeyInfoDer);
-  const where = and(eq(scepChallenges.challengeHash, hashToken(challenge)), eq(scepChallenges.integrationId, integration.id));
+  const challengeHash = hashToken(challenge);
+  const hints = hintsFromCsr(request.csr);
+  const serialHint = isMeaningfulSerial(hints.serial) ? hints.serial.toUpperCase() : null;
 
-  // 1. The challenge must exist; a consumed one only answers the retry of its own transaction.
-  const [seen] = await db.select().from(scepChallenges).where(where);
-  if (!seen) throw new Refusal(FailInfo.badRequest, 'Unknown challenge');
-  if (seen.consumedAt) return replay(db, seen, request, publicKeySha256);
-  if (seen.expiresAt.getTime() < Date.now()) throw new Refusal(FailInfo.badTime, 'The challenge has expired');
+  // 1. One read for the whole decision: challenge, device, the connection's current settings and
+  // the authority's version (a stale cached authority starts the request over). While it is on
+  // its way, sign the certificate and the reply: in the common case both are needed, and neither
+  // leaves this function unless the challenge is consumed and the certificate stored below.
+  const factsQuery = readEnrollmentFacts(db, {
+    integrationId: integration.id,
+    challengeHash,
+    hardwareUuid: hints.hardwareUuid?.toUpperCase() ?? null,
+    serial: serialHint,
+    authoritySlug: AGENTS_AUTHORITY,
+  });
+  let issued: IssuedCertificate;
+  let reply: Buffer;
+  try {
+    issued = sign(auth, request, integration.certValidityDays, ctx);
+    reply = buildCertRep({
+      status: 'success',
+      signer: { certificate: auth.ra, privateKey: auth.raKey, chain: [auth.intermediate.der] },
+      request,
+      issuedCertificate: issued.certificatePem,
+      chain: [auth.intermediate.der],
+    });
+  } catch (err) {
+    await factsQuery.catch(() => {});
+    throw err;
+  }
+  const facts = await factsQuery;
+  if (!facts) throw new Refusal(FailInfo.badRequest, 'This SCEP endpoint has been removed');
+  if (!facts.authority || facts.authority.id !== auth.row.id || facts.authority.updatedAt.getTime() !== auth.row.updatedAt.getTime()) {
+    throw new StaleAuthority();
+  }
 
-  // 2. The device, created as a pending MDM record if the inventory does not know it yet (that
+  // 2. The challenge must exist; a consumed one only answers the retry of its own transaction.
+  if (!facts.challenge) throw new Refusal(FailInfo.badRequest, 'Unknown challenge');
+  if (facts.challenge.consumedAt) return replay(db, facts.challenge.id, request, publicKeySha256);
+  if (facts.challenge.expiresAt.getTime() < Date.now()) throw new Refusal(FailInfo.badTime, 'The challenge has expired');
+
+  // 3. The device, created as a pending MDM record if the inventory does not know it yet (that
   // record stays even when this request is refused, so an admin can approve it).
-  const device = await findDeviceForCsr(db, integration, request.csr, actor);
+  const device = facts.device ?? (await findDeviceForCsr(db, integration, request.csr, actor));
   if (!device) throw new Refusal(FailInfo.badRequest, 'The request names no device (no host UUID or serial in the subject or SAN)');
   if (!mayReceiveCertificates(device)) {
     throw new Refusal(
@@ -166,22 +234,44 @@ async function enroll(db: Db, integration: Integration, auth: LoadedAuthority, r
     );
   }
 
-  // 3. Issue and consume the challenge atomically; the row lock makes concurrent uses single.
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(scepChallenges).where(where).for('update');
-    if (row.consumedAt) return replay(tx, row, request, publicKeySha256);
-    const issued = await issueFor(tx, integration, auth, request, device, actor, ctx);
-    await tx
-      .update(scepChallenges)
-      .set({ consumedAt: new Date(), transactionId: request.transactionId, publicKeySha256, certificateSerial: issued.serialNumberHex })
-      .where(eq(scepChallenges.id, row.id));
-    return { certPem: issued.certificatePem, reissued: false };
+  // 4. Consume the challenge and store the certificate and its audit row in one statement. A
+  // certificate whose statement loses a race is never stored nor sent.
+  const stored = await recordEnrollment(db, {
+    challengeId: facts.challenge.id,
+    transactionId: request.transactionId,
+    publicKeySha256,
+    certificate: {
+      serialHex: issued.serialNumberHex,
+      authorityId: auth.row.id,
+      deviceId: device.id,
+      integrationId: integration.id,
+      subject: issued.subject,
+      template: integration.name,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      certPem: issued.certificatePem,
+    },
+    audit: {
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      actorLabel: actor.label,
+      targetLabel: deviceLabel(device),
+      details: issueDetails(issued),
+      ip: actor.ip ?? null,
+    },
   });
+  if (!stored) {
+    const [row] = await db.select().from(scepChallenges).where(eq(scepChallenges.id, facts.challenge.id));
+    if (row?.consumedAt) return replay(db, row.id, request, publicKeySha256);
+    throw new Refusal(FailInfo.badTime, 'The challenge has expired');
+  }
+  return { certPem: issued.certificatePem, reissued: false, reply };
 }
 
 /** A used challenge: the same transaction and key get the same certificate; anything else fails. */
-async function replay(db: Db, row: typeof scepChallenges.$inferSelect, request: ScepRequest, publicKeySha256: string) {
-  if (row.transactionId === request.transactionId && row.publicKeySha256 === publicKeySha256 && row.certificateSerial) {
+async function replay(db: Db, challengeId: string, request: ScepRequest, publicKeySha256: string) {
+  const [row] = await db.select().from(scepChallenges).where(eq(scepChallenges.id, challengeId));
+  if (row && row.transactionId === request.transactionId && row.publicKeySha256 === publicKeySha256 && row.certificateSerial) {
     const [cert] = await db.select().from(certificates).where(eq(certificates.serialHex, row.certificateSerial));
     if (cert && !cert.revokedAt) return { certPem: cert.certPem, reissued: true };
   }
