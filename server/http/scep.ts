@@ -3,7 +3,7 @@
 // server/services/scep; this adapter only parses HTTP and writes the answer.
 import { eq, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/server/db';
-import { integrations } from '@/server/db/schema';
+import { integrations, type Integration } from '@/server/db/schema';
 import { publicBaseUrl } from './base-url';
 import { caCapsResponse } from '@/lib/scep/ca-caps';
 import { caCertResponse } from '@/lib/scep/ca-cert';
@@ -21,6 +21,29 @@ function integrationById(db: Db) {
   let query = integrationQueries.get(db);
   if (!query) integrationQueries.set(db, (query = prepareIntegrationQuery(db)));
   return query;
+}
+
+const recentIntegrations = new WeakMap<Db, Map<string, Integration>>();
+const RECENT_MAX = 1000;
+
+function cachedIntegration(db: Db, id: string): Integration | undefined {
+  return recentIntegrations.get(db)?.get(id);
+}
+
+function rememberIntegration(db: Db, id: string, row: Integration | undefined) {
+  let rows = recentIntegrations.get(db);
+  if (!rows) recentIntegrations.set(db, (rows = new Map()));
+  rows.delete(id);
+  if (!row) return;
+  if (rows.size >= RECENT_MAX) rows.delete(rows.keys().next().value!);
+  rows.set(id, row);
+}
+
+async function readIntegration(db: Db, id: string): Promise<Integration | undefined> {
+  const [row] = await integrationById(db).execute({ id });
+  const fleet = row && row.kind === 'fleet' ? row : undefined;
+  rememberIntegration(db, id, fleet);
+  return fleet;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,10 +74,13 @@ export async function handleScep(req: Request, integrationId: string): Promise<R
   try {
     if (!UUID.test(integrationId)) return text(404, 'No SCEP endpoint here');
     const db = await getDb();
-    const [integration] = await integrationById(db).execute({ id: integrationId });
-    if (!integration || integration.kind !== 'fleet') return text(404, 'No SCEP endpoint here');
     const url = new URL(req.url);
     const operation = url.searchParams.get('operation');
+    // PKIOperation may start from this process's copy of the row: the enrollment's own statement
+    // checks the row's version and says when the copy is stale. The other operations read it.
+    let integration = operation === 'PKIOperation' ? cachedIntegration(db, integrationId) : undefined;
+    integration ??= await readIntegration(db, integrationId);
+    if (!integration) return text(404, 'No SCEP endpoint here');
     if (req.method !== 'GET' && req.method !== 'POST') return text(405, 'Use GET or POST');
 
     if (operation === 'GetCACaps') {
@@ -85,10 +111,15 @@ export async function handleScep(req: Request, integrationId: string): Promise<R
       }
     }
     if (!message.length) return text(400, 'The PKIOperation message is empty');
-    const outcome = await handlePkiOperation(db, integration, message, {
-      crlUrl: `${publicBaseUrl(req)}/pki/agents/crl`,
-      ip: clientIp(req.headers),
-    });
+    const scepContext = { crlUrl: `${publicBaseUrl(req)}/pki/agents/crl`, ip: clientIp(req.headers) };
+    let outcome = await handlePkiOperation(db, integration, message, scepContext);
+    if ('staleIntegration' in outcome) {
+      integration = await readIntegration(db, integrationId);
+      if (!integration) return text(404, 'No SCEP endpoint here');
+      outcome = await handlePkiOperation(db, integration, message, scepContext);
+      if ('staleIntegration' in outcome) return text(503, 'The SCEP endpoint is being reconfigured; try again');
+    }
+    if ('httpStatus' in outcome && outcome.httpStatus === 404) rememberIntegration(db, integrationId, undefined);
     if ('httpStatus' in outcome) return text(outcome.httpStatus, outcome.message);
     return new Response(new Uint8Array(outcome.reply), { headers: { 'content-type': 'application/x-pki-message' } });
   } catch (err) {

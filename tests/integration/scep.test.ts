@@ -10,7 +10,7 @@ import * as scepRoute from '@/app/scep/[integrationId]/route';
 import * as scepExeRoute from '@/app/scep/[integrationId]/pkiclient.exe/route';
 import * as challengeRoute from '@/app/webhook/[integrationId]/challenge/route';
 import * as pkiRoute from '@/app/pki/[authority]/[file]/route';
-import { auditLog, certificates, devices, scepChallenges } from '@/server/db/schema';
+import { auditLog, certificates, devices, integrations, scepChallenges } from '@/server/db/schema';
 import { certificateFingerprint } from '@/lib/pki/fingerprint';
 import { createFleetIntegration } from '@/server/services/integrations/create-fleet-integration';
 import { loadAuthority } from '@/server/services/pki/load-authority';
@@ -227,6 +227,49 @@ describe('retries and other clients', () => {
     expect(stored).toHaveLength(1);
     const issuedAudit = await t.db.select().from(auditLog).where(eq(auditLog.action, 'certificate.issue'));
     expect(issuedAudit.filter((a) => (a.details as { serial?: string })?.serial === row.certificateSerial)).toHaveLength(1);
+  });
+
+  it('follows a connection changed or removed elsewhere (another instance) at the next enrollment', async () => {
+    const { createClientIdentity, buildPkiRequest, readCertRep } = await import('@/lib/scep/testdata/scep-test-client');
+    const second = await createFleetIntegration(t.db, seed.ownerActor, { name: 'Fleet staging', url: 'https://fleet2.example.com', apiToken: 'tok2' });
+    const auth = await loadAuthority(t.db);
+    const challengeFor = async () =>
+      (
+        await fetch(`${server.url}/webhook/${second.integration.id}/challenge`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${second.challengeUsername}:${second.challengePassword}`).toString('base64')}`, 'content-type': 'application/json' },
+          body: JSON.stringify(fleetBody()),
+        })
+      ).text();
+    const enroll = async () => {
+      const identity = createClientIdentity({ challenge: await challengeFor(), commonName: HOST_UUID });
+      const res = await fetch(`${server.url}/scep/${second.integration.id}?operation=PKIOperation`, {
+        method: 'POST',
+        body: new Uint8Array(buildPkiRequest({ identity, recipient: auth.ra, cipher: 'aes-128-cbc', digest: 'sha256' })),
+      });
+      return { res, identity };
+    };
+    const daysOf = (c: { notBefore: Date; notAfter: Date }) => Math.round((c.notAfter.getTime() - c.notBefore.getTime()) / 86_400_000);
+    const first = await enroll();
+    const firstRep = readCertRep(Buffer.from(await first.res.arrayBuffer()), { ra: auth.ra, identity: first.identity });
+    expect(String(firstRep.pkiStatus)).toBe('0');
+    // Another instance shortens the validity: this process's copy of the row is now stale.
+    await t.db.update(integrations).set({ certValidityDays: 30, updatedAt: new Date() }).where(eq(integrations.id, second.integration.id));
+    const next = await enroll();
+    const nextRep = readCertRep(Buffer.from(await next.res.arrayBuffer()), { ra: auth.ra, identity: next.identity });
+    expect(String(nextRep.pkiStatus)).toBe('0');
+    const [stored] = await t.db.select().from(certificates).where(eq(certificates.serialHex, nextRep.certificates![0].serialNumberHex));
+    expect(daysOf(stored)).toBe(30);
+    expect(stored.template).toBe('Fleet staging');
+    // Removed elsewhere: the endpoint is gone (404), and nothing is issued.
+    const challenge = await challengeFor();
+    const identity = createClientIdentity({ challenge, commonName: HOST_UUID });
+    const message = buildPkiRequest({ identity, recipient: auth.ra, cipher: 'aes-128-cbc', digest: 'sha256' });
+    const before = (await t.db.select().from(certificates)).length;
+    await t.db.delete(integrations).where(eq(integrations.id, second.integration.id));
+    const gone = await fetch(`${server.url}/scep/${second.integration.id}?operation=PKIOperation`, { method: 'POST', body: new Uint8Array(message) });
+    expect(gone.status).toBe(404);
+    expect((await t.db.select().from(certificates)).length).toBe(before);
   });
 
   it("enrolls with certmonger's scep-submit (GET, AES-256/SHA-256) and the reply verifies", async () => {

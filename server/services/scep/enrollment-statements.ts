@@ -10,6 +10,8 @@ import type { Db } from '@/server/db';
 
 export interface EnrollmentFacts {
   authority: { id: string; updatedAt: Date } | null;
+  /** The connection row's version: a caller holding an older copy must read it again. */
+  integrationUpdatedAt: Date;
   challenge: null | {
     id: string;
     expiresAt: Date;
@@ -39,7 +41,7 @@ export async function readEnrollmentFacts(
   input: { integrationId: string; challengeHash: string; hardwareUuid: string | null; serial: string | null; authoritySlug: string },
 ): Promise<EnrollmentFacts | null> {
   const result = await db.execute(sql`
-    select a.id as authority_id, a.updated_at as authority_stamp,
+    select i.updated_at as integration_stamp, a.id as authority_id, a.updated_at as authority_stamp,
            c.id as challenge_id, c.expires_at, c.consumed_at,
            d.id as device_id, d.approval_status, d.lifecycle_status, d.display_name, d.serial, d.permanent_identifier
       from integrations i
@@ -55,6 +57,7 @@ export async function readEnrollmentFacts(
   const [row] = rowsOf(result);
   if (!row) return null;
   return {
+    integrationUpdatedAt: asDate(row.integration_stamp)!,
     authority: row.authority_id ? { id: String(row.authority_id), updatedAt: asDate(row.authority_stamp)! } : null,
     challenge: row.challenge_id
       ? { id: String(row.challenge_id), expiresAt: asDate(row.expires_at)!, consumedAt: asDate(row.consumed_at) }

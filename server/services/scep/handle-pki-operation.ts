@@ -21,7 +21,11 @@ import { AGENTS_AUTHORITY, loadAuthority, peekAuthority, type LoadedAuthority } 
 import { readEnrollmentFacts, recordEnrollment } from './enrollment-statements';
 import { findDeviceForCsr, hintsFromCsr } from './find-device-for-csr';
 
-export type ScepOutcome = { reply: Buffer; status: 'issued' | 'reissued' | 'refused' } | { httpStatus: 400; message: string };
+export type ScepOutcome =
+  | { reply: Buffer; status: 'issued' | 'reissued' | 'refused' }
+  | { httpStatus: 400 | 404; message: string }
+  /** The integration passed in is older than its row (the caller cached it): read it and call again. */
+  | { staleIntegration: true };
 
 class Refusal extends Error {
   constructor(
@@ -42,14 +46,24 @@ export interface ScepContext {
 
 /** The cached authority was older than the database's: start over with a fresh one. */
 class StaleAuthority extends Error {}
+class StaleIntegration extends Error {}
+class IntegrationGone extends Error {}
 
 export async function handlePkiOperation(db: Db, integration: Integration, message: Uint8Array, ctx: ScepContext): Promise<ScepOutcome> {
   const cached = peekAuthority();
   try {
     return await handleWith(db, cached ?? (await loadAuthority(db)), !!cached, integration, message, ctx);
   } catch (err) {
+    if (err instanceof StaleIntegration) return { staleIntegration: true };
+    if (err instanceof IntegrationGone) return { httpStatus: 404, message: 'No SCEP endpoint here' };
     if (!(err instanceof StaleAuthority)) throw err;
-    return handleWith(db, await loadAuthority(db), false, integration, message, ctx);
+    try {
+      return await handleWith(db, await loadAuthority(db), false, integration, message, ctx);
+    } catch (again) {
+      if (again instanceof StaleIntegration) return { staleIntegration: true };
+      if (again instanceof IntegrationGone) return { httpStatus: 404, message: 'No SCEP endpoint here' };
+      throw again;
+    }
   }
 }
 
@@ -212,7 +226,8 @@ async function enroll(db: Db, integration: Integration, auth: LoadedAuthority, r
     throw err;
   }
   const facts = await factsQuery;
-  if (!facts) throw new Refusal(FailInfo.badRequest, 'This SCEP endpoint has been removed');
+  if (!facts) throw new IntegrationGone();
+  if (facts.integrationUpdatedAt.getTime() !== integration.updatedAt.getTime()) throw new StaleIntegration();
   if (!facts.authority || facts.authority.id !== auth.row.id || facts.authority.updatedAt.getTime() !== auth.row.updatedAt.getTime()) {
     throw new StaleAuthority();
   }
