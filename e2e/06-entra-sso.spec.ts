@@ -64,8 +64,9 @@ test('a SCIM-provisioned user signs in with Microsoft Entra ID; an unknown one i
 
   // The provider is built from the stored settings at request time: no restart.
   await ssoThroughStandIn(page, 'pat');
-  await expect(page.getByRole('heading', { name: 'No console access' })).toBeVisible();
-  await expect(page.getByText(`You are signed in as ${PAT.email}`)).toBeVisible();
+  // A plain User lands on their own devices page, not the console.
+  await expect(page.getByRole('heading', { name: 'My devices' })).toBeVisible();
+  await expect(page.getByText(`Signed in as ${PAT.email} with Microsoft Entra ID`)).toBeVisible();
   await snap(page, '22-entra-signed-in');
 
   // Someone Entra knows but nobody provisioned into Tessera.

@@ -26,6 +26,11 @@ const schema = z.object({
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Replaces the Apple Enterprise Attestation Root CA for ACME `apple` attestations (tests, labs).
+  TESSERA_APPLE_ATTESTATION_ROOTS_PEM: z
+    .string()
+    .refine((v) => v.trim() === '' || v.includes('-----BEGIN CERTIFICATE-----'), 'must hold one or more PEM certificates')
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; embedded: boolean };

@@ -11,7 +11,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   if (!team) redirect('/setup');
   const user = await getCurrentUser();
   if (!user) redirect('/signin');
-  if (user.role === 'user') redirect('/no-access');
+  // People without console rights have their own page: the devices they enrolled.
+  if (user.role === 'user') redirect('/my/devices');
   return (
     <div className="min-h-screen">
       <Sidebar teamName={team.name} user={user} />

@@ -1,7 +1,7 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { CopyValue } from '@/components/integrations/secret-value';
 import { useTRPC } from '@/components/trpc-provider';
 import { Alert } from '@/components/ui/alert';
@@ -20,7 +20,18 @@ const defaultMetadataUrl = (tenant: string) =>
   `https://login.microsoftonline.com/${tenant || '<tenant-id>'}/v2.0/.well-known/openid-configuration`;
 
 /** "Connect an Entra ID IdP": client id, secret, tenant and metadata URL, checked on save. */
-export function EntraSignInForm({ redirectUri, current, canEdit }: { redirectUri: string; current: EntraSettings | null; canEdit: boolean }) {
+export function EntraSignInForm({
+  redirectUri,
+  current,
+  canEdit,
+  footer,
+}: {
+  redirectUri: string;
+  current: EntraSettings | null;
+  canEdit: boolean;
+  /** Shown beside the save button (the remove action). */
+  footer?: ReactNode;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const save = useMutation(trpc.identity.saveEntra.mutationOptions());
@@ -103,9 +114,12 @@ export function EntraSignInForm({ redirectUri, current, canEdit }: { redirectUri
         autoComplete="off"
       />
       {canEdit ? (
-        <Button type="submit" loading={save.isPending}>
-          {current ? 'Save Entra ID settings' : 'Connect Entra ID'}
-        </Button>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <Button type="submit" loading={save.isPending}>
+            {current ? 'Save Entra ID settings' : 'Connect Entra ID'}
+          </Button>
+          {footer}
+        </div>
       ) : (
         <p className="text-sm text-slate-500">Only Owners can change the sign-in provider.</p>
       )}

@@ -41,4 +41,6 @@ export const navSections: NavSection[] = [
     ],
   },
   { title: 'Security', items: [{ href: '/audit', label: 'Audit log', icon: 'audit' }] },
+  // Outside the console: the self-service page every signed-in person has.
+  { title: 'You', items: [{ href: '/my/devices', label: 'My devices', icon: 'devices' }] },
 ];

@@ -18,6 +18,7 @@ import { OID } from './oids';
 import { parseCertificate, serialToHex } from './parse-certificate';
 import { CsrError, parseCsr, type ParsedCsr } from './parse-csr';
 import { toPem } from './pem';
+import { formatName, parseName } from './distinguished-name';
 
 export interface IssueCertificateInput {
   /** CSR DER/PEM, or a CSR already returned by parseCsr (its signature is then trusted). */
@@ -30,6 +31,11 @@ export interface IssueCertificateInput {
   crlUrls?: string[];
   /** Smallest RSA modulus accepted; default 2048 (NIST SP 800-131A). */
   minimumRsaBits?: number;
+  /**
+   * Names the issuer decides instead of the CSR's (ACME device-attest-01: the attested permanent
+   * identifier). The CSR's own subject and subjectAltName are then ignored.
+   */
+  names?: { subjectDer: Uint8Array; subjectAltName?: Uint8Array };
 }
 
 export interface IssuedCertificate {
@@ -58,8 +64,11 @@ export function issueCertificate(input: IssueCertificateInput): IssuedCertificat
     throw new CsrError('unsupported-key', `EC curve ${csr.namedCurve} is not supported`);
   }
 
-  const san = csr.requestedExtensions.find((e) => e.oid === OID.subjectAltName);
-  const subjectEmpty = csr.subjectAttributes.length === 0;
+  const san = input.names
+    ? input.names.subjectAltName && { value: input.names.subjectAltName }
+    : csr.requestedExtensions.find((e) => e.oid === OID.subjectAltName);
+  const subjectDer = input.names?.subjectDer ?? csr.subjectDer;
+  const subjectEmpty = input.names ? parseName(subjectDer).length === 0 : csr.subjectAttributes.length === 0;
   if (subjectEmpty && !san) throw new CsrError('malformed', 'CSR has neither a subject nor a subjectAltName');
 
   // A leaf cannot usefully outlive its issuer: validators would reject it after that date anyway.
@@ -88,7 +97,7 @@ export function issueCertificate(input: IssueCertificateInput): IssuedCertificat
   const der = buildCertificate({
     serialNumber: serial,
     issuerDer: issuer.subjectDer,
-    subjectDer: csr.subjectDer,
+    subjectDer,
     notBefore: input.notBefore,
     notAfter,
     subjectPublicKeyInfoDer: csr.subjectPublicKeyInfoDer,
@@ -99,7 +108,7 @@ export function issueCertificate(input: IssueCertificateInput): IssuedCertificat
     certificateDer: der,
     certificatePem: toPem(der, 'CERTIFICATE'),
     serialNumberHex: serialToHex(serial),
-    subject: csr.subject,
+    subject: input.names ? formatName(subjectDer) : csr.subject,
     notBefore: new Date(Math.floor(input.notBefore.getTime() / 1000) * 1000),
     notAfter: new Date(Math.floor(notAfter.getTime() / 1000) * 1000),
   };

@@ -13,11 +13,11 @@ export const api = cache(async () => factory(await createContext(await headers()
 
 /**
  * For console pages: Next renders a page alongside its layout, so the page itself sends anonymous
- * visitors to sign in and plain users to the no-access page instead of failing a procedure.
+ * visitors to sign in and plain users to "My devices" instead of failing a procedure.
  */
 export const consoleApi = cache(async () => {
   const ctx = await createContext(await headers());
   if (!ctx.user) redirect('/signin');
-  if (ctx.user.role === 'user') redirect('/no-access');
+  if (ctx.user.role === 'user') redirect('/my/devices');
   return factory(ctx);
 });

@@ -11,6 +11,9 @@ import { usersRouter } from './routers/users';
 import { scimTokensRouter } from './routers/scim-tokens';
 import { groupsRouter } from './routers/groups';
 import { identityRouter } from './routers/identity';
+import { invitationsRouter } from './routers/invitations';
+import { myDevicesRouter } from './routers/my-devices';
+import { attestationRouter } from './routers/attestation';
 
 export const appRouter = router({
   setup: setupRouter,
@@ -25,6 +28,9 @@ export const appRouter = router({
   scimTokens: scimTokensRouter,
   groups: groupsRouter,
   identity: identityRouter,
+  invitations: invitationsRouter,
+  myDevices: myDevicesRouter,
+  attestation: attestationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 // The signed-in user for server components, tRPC and route handlers: the NextAuth session cookie
 // is decoded from the request headers and the user re-validated against the database on every
-// request (deactivation and role changes take effect at once).
+// request (deactivation, role changes and the team's sign-in rules take effect at once).
 import { decode } from 'next-auth/jwt';
 import { getDb } from '@/server/db';
 import { getSessionUser, type SessionUser } from '@/server/services/users/get-session-user';
@@ -31,7 +31,7 @@ export async function getUserFromHeaders(headers: Headers): Promise<SessionUser 
   const cookie = headers.get('cookie');
   const raw = COOKIE_NAMES.map((n) => readCookie(cookie, n)).find(Boolean);
   if (!raw || raw.length > 8192) return null;
-  type Claims = { uid?: unknown; sv?: unknown };
+  type Claims = { uid?: unknown; sv?: unknown; am?: unknown };
   let token: Claims | null;
   try {
     token = (await decode({ token: raw, secret: authOptions().secret! })) as Claims | null;
@@ -39,7 +39,8 @@ export async function getUserFromHeaders(headers: Headers): Promise<SessionUser 
     return null;
   }
   if (!token || typeof token.uid !== 'string' || typeof token.sv !== 'number') return null;
-  return getSessionUser(await getDb(), token.uid, token.sv);
+  // `am` (how the session was opened) is set by the jwt callback in options.ts.
+  return getSessionUser(await getDb(), token.uid, token.sv, token.am === 'entra' ? 'entra' : 'password');
 }
 
 export async function getCurrentUser(): Promise<SessionUser | null> {

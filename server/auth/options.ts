@@ -38,6 +38,7 @@ export function authOptions(): NextAuthOptions {
           const result = await authenticatePassword(await getDb(), email, password, clientIp(headers));
           if (!result.ok) {
             if (result.reason === 'inactive') throw new Error('AccountDisabled');
+            if (result.reason === 'password_disabled') throw new Error('PasswordSignInDisabled');
             return null;
           }
           const u = result.user;
@@ -54,6 +55,8 @@ export function authOptions(): NextAuthOptions {
           token.uid = u.tesseraUserId ?? u.id;
           token.sub = token.uid as string;
           token.sv = u.sessionVersion ?? 1;
+          // How the session was opened: password sessions end when password sign-in is turned off.
+          token.am = account?.provider === ENTRA_PROVIDER_ID ? 'entra' : 'password';
         }
         return token;
       },

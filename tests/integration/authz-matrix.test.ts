@@ -76,6 +76,27 @@ const procedures: Record<string, { access: Access; input?: (s: typeof seed) => u
     access: 'owner',
     input: () => ({ clientId: 'c', clientSecret: 's', tenantId: '00000000-0000-0000-0000-000000000001', metadataUrl: 'http://127.0.0.1:9/.well-known/openid-configuration' }),
   },
+  // Nothing is connected: an Owner gets NOT_FOUND.
+  'identity.removeEntra': { access: 'owner' },
+  'identity.passwordSignIn': { access: 'admin' },
+  // Already on: an Owner's call changes nothing.
+  'identity.setPasswordSignIn': { access: 'owner', input: () => ({ enabled: true }) },
+  'invitations.list': { access: 'admin', input: () => ({}) },
+  'invitations.create': { access: 'admin', input: () => ({ email: `${randomUUID()}@invite.test` }) },
+  'invitations.revoke': { access: 'admin', input: () => ({ id: randomUUID() }) },
+  // The invitee has no session: the token in the link is the credential (unknown ones: NOT_FOUND).
+  'invitations.lookup': { access: 'public', input: () => ({ token: 'tinv_unknown' }) },
+  'invitations.accept': { access: 'public', input: () => ({ token: 'tinv_unknown', password: 'long-enough-password' }) },
+  // Every signed-in person has "My devices", whatever their role; each sees only their own.
+  'myDevices.list': { access: 'authed' },
+  'myDevices.info': { access: 'authed' },
+  'myDevices.enroll': { access: 'authed', input: () => ({ displayName: 'Matrix laptop', serial: `MTX${randomUUID().slice(0, 8)}`, os: 'Linux' }) },
+  // TPM attestation CA: the EK policy is an approval policy (Admin); trust anchors are an Owner's call.
+  'attestation.summary': { access: 'admin' },
+  'attestation.updateSettings': { access: 'admin', input: () => ({ tpmEkWithoutCertificate: 'registered-only' }) },
+  // Not a certificate: an Owner gets BAD_REQUEST; an unknown id: NOT_FOUND.
+  'attestation.addEkRoot': { access: 'owner', input: () => ({ name: 'matrix', pem: 'not a certificate' }) },
+  'attestation.removeEkRoot': { access: 'owner', input: () => ({ id: randomUUID() }) },
 };
 
 // Route handlers (app/**/route.ts), by URL pattern: which methods they export and who may call.
@@ -142,7 +163,7 @@ function scimTokenProbe() {
 
 const someDevice = { deviceID: '00000000-0000-0000-0000-000000000000' };
 
-const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'scim-token' | 'session' | 'scep' | 'basic' | 'cron-secret'; probe?: () => Promise<void> }> = {
+const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'nextauth' | 'api-token' | 'scim-token' | 'session' | 'scep' | 'basic' | 'cron-secret' | 'acme-jws' | 'tpm-possession'; probe?: () => Promise<void> }> = {
   '/scim/v2/[...path]': { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], access: 'scim-token', probe: scimTokenProbe() },
   '/api/devices/export': {
     methods: ['GET'],
@@ -161,6 +182,65 @@ const routes: Record<string, { methods: string[]; access: 'public' | 'trpc' | 'n
     },
   },
   '/scep/[integrationId]/pkiclient.exe': { methods: ['GET', 'POST'], access: 'scep' },
+  // ACME: the directory and nonces are public; every other request is a JWS signed by an account key
+  // (tests/integration/acme.test.ts). A console session grants nothing here.
+  '/acme/[...path]': {
+    methods: ['GET', 'POST', 'HEAD'],
+    access: 'acme-jws',
+    probe: async () => {
+      const { GET, POST, HEAD } = await import('@/app/acme/[...path]/route');
+      const at = (path: string[]) => ({ params: Promise.resolve({ path } as never) });
+      expect((await GET(new Request('http://t.test/acme/agents/directory'), at(['agents', 'directory']))).status).toBe(200);
+      expect((await HEAD(new Request('http://t.test/acme/agents/new-nonce', { method: 'HEAD' }), at(['agents', 'new-nonce']))).status).toBe(200);
+      for (const role of ['anonymous', 'user', 'admin', 'owner'] as Role[]) {
+        const u = userFor(role);
+        const headers: Record<string, string> = { 'content-type': 'application/jose+json', ...(u ? { cookie: await sessionCookie(u) } : {}) };
+        const res = await POST(new Request('http://t.test/acme/agents/new-order', { method: 'POST', headers, body: '{}' }), at(['agents', 'new-order']));
+        expect(res.status, role).toBe(400);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        const order = await POST(new Request(`http://t.test/acme/agents/order/${randomUUID()}`, { method: 'POST', headers, body: '{}' }), at(['agents', 'order', randomUUID()]));
+        expect(order.status, role).toBe(400);
+      }
+    },
+  },
+  // TPM attestation CA: no credentials by design; possession is the proof. ak-challenge answers only
+  // for an EK whose manufacturer certificate verifies (or, without one, per the team setting), and
+  // only the TPM holding that EK with the named AK loaded can recover the secret ak-activate wants
+  // (tests/integration/attestation-ca.test.ts). A console session grants nothing here.
+  '/attestation/v1/ak-challenge': {
+    methods: ['POST'],
+    access: 'tpm-possession',
+    probe: async () => {
+      const { POST } = await import('@/app/attestation/v1/ak-challenge/route');
+      for (const role of ['anonymous', 'owner'] as Role[]) {
+        const u = userFor(role);
+        const res = await POST(new Request('http://t.test/attestation/v1/ak-challenge', { method: 'POST', headers: { 'content-type': 'application/json', ...(u ? { cookie: await sessionCookie(u) } : {}) }, body: '{}' }));
+        expect(res.status, role).toBe(400);
+        expect((await res.json()).message).toMatch(/akPublic/);
+      }
+    },
+  },
+  '/attestation/v1/ak-activate': {
+    methods: ['POST'],
+    access: 'tpm-possession',
+    probe: async () => {
+      const { POST } = await import('@/app/attestation/v1/ak-activate/route');
+      const body = JSON.stringify({ sessionId: randomUUID(), secret: Buffer.alloc(32).toString('base64') });
+      const res = await POST(new Request('http://t.test/attestation/v1/ak-activate', { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+      expect(res.status).toBe(404);
+    },
+  },
+  // The attestation CA root, public like the Agents root.
+  '/attestation/v1/root': {
+    methods: ['GET'],
+    access: 'public',
+    probe: async () => {
+      const { GET } = await import('@/app/attestation/v1/root/route');
+      const res = await GET();
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('BEGIN CERTIFICATE');
+    },
+  },
   // Fleet's challenge webhook: HTTP Basic with the connection's challenge credentials.
   '/webhook/[integrationId]/challenge': {
     methods: ['POST'],

@@ -4,21 +4,33 @@ import { Button } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { inputClass } from '@/components/ui/field';
 import { AddUserDialog } from '@/components/users/add-user-dialog';
+import { InvitationsPanel } from '@/components/users/invitations-panel';
 import { UserRowActions } from '@/components/users/user-row-actions';
 import { formatRelative } from '@/lib/format';
 import { consoleApi } from '@/server/api/caller';
+import { publicBaseUrl } from '@/server/http/base-url';
+import { INVITE_WHILE_SSO_ONLY_MESSAGE } from '@/server/services/invitations/create-invitation';
 
 export const metadata = { title: 'Users' };
 
 const roleTone = { owner: 'violet', admin: 'blue', user: 'gray' } as const;
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string; cursor?: string }> }) {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string; cursor?: string; inv?: string }> }) {
   const sp = await searchParams;
   const q = sp.q?.slice(0, 200) || undefined;
   const cursor = sp.cursor?.slice(0, 300) || undefined;
+  const invCursor = sp.inv?.slice(0, 100) || undefined;
   const caller = await consoleApi();
   const me = await caller.users.me();
-  const { users, nextCursor } = await caller.users.list({ search: q, cursor, limit: 50 });
+  const [{ users, nextCursor }, invites, passwordSignIn] = await Promise.all([
+    caller.users.list({ search: q, cursor, limit: 50 }),
+    // A stale or hand-edited ?inv= cursor falls back to the first page rather than an error page.
+    caller.invitations.list({ cursor: invCursor, limit: 20 }).catch((e: { code?: string }) => {
+      if (e.code === 'BAD_REQUEST') return caller.invitations.list({ limit: 20 });
+      throw e;
+    }),
+    caller.identity.passwordSignIn(),
+  ]);
   return (
     <>
       <PageHeader
@@ -76,6 +88,24 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </Link>
         )}
       </div>
+      <Card className="mt-8 overflow-hidden pb-0">
+        <InvitationsPanel
+          baseUrl={publicBaseUrl()}
+          inviteBlockedBy={passwordSignIn.enabled ? null : INVITE_WHILE_SSO_ONLY_MESSAGE}
+          nextHref={invites.nextCursor ? `/users?${new URLSearchParams({ ...(q && { q }), inv: invites.nextCursor })}` : null}
+          invitations={invites.invitations.map((i) => ({
+            id: i.id,
+            email: i.email,
+            name: i.name,
+            createdByLabel: i.createdByLabel,
+            createdAt: i.createdAt.toISOString(),
+            expiresAt: i.expiresAt.toISOString(),
+            acceptedAt: i.acceptedAt?.toISOString() ?? null,
+            revokedAt: i.revokedAt?.toISOString() ?? null,
+            status: i.status,
+          }))}
+        />
+      </Card>
     </>
   );
 }

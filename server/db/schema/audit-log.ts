@@ -1,6 +1,6 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const actorTypes = ['user', 'api_token', 'scim', 'mdm', 'cli', 'system'] as const;
+export const actorTypes = ['user', 'api_token', 'scim', 'mdm', 'cli', 'system', 'acme', 'device'] as const;
 export type ActorType = (typeof actorTypes)[number];
 
 export const auditLog = pgTable(

@@ -6,3 +6,6 @@ export * from './api-tokens';
 export * from './pki';
 export * from './scim';
 export * from './identity-provider';
+export * from './invitations';
+export * from './acme';
+export * from './attestation';

@@ -18,6 +18,9 @@ export const teams = pgTable(
     // What deprovisioning a user (SCIM active:false or DELETE) does to their devices: flag them for
     // an admin's review, or also revoke their certificates and quarantine them.
     deprovisionAction: text('deprovision_action', { enum: deprovisionActions }).notNull().default('review'),
+    // Off once the team signs in through its identity provider only; an Owner may turn it off only
+    // after SSO has worked for an Owner (server/services/identity/set-password-sign-in.ts).
+    passwordSignInEnabled: boolean('password_sign_in_enabled').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -17,6 +17,8 @@ export const users = pgTable(
     // Bumped to end every session of the user at once (deactivation, password or role change).
     sessionVersion: integer('session_version').notNull().default(1),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    // The last sign-in through the identity provider (Entra ID): proof that SSO works for this user.
+    lastSsoSignInAt: timestamp('last_sso_sign_in_at', { withTimezone: true }),
     // SCIM 2.0 (RFC 7643 §4.1): set for users an identity provider provisions, null for local ones.
     userName: text('user_name'),
     externalId: text('external_id'),

@@ -12,7 +12,12 @@ export interface AuditInput {
 }
 
 export async function recordAudit(db: Db, actor: Actor, entry: AuditInput): Promise<void> {
-  await db.insert(auditLog).values({
+  await db.insert(auditLog).values(auditRow(actor, entry));
+}
+
+/** The audit_log row for an entry, for a service that writes it inside a larger statement (a CTE). */
+export function auditRow(actor: Actor, entry: AuditInput): typeof auditLog.$inferInsert {
+  return {
     actorType: actor.type,
     actorId: actor.id ?? null,
     actorLabel: actor.label,
@@ -22,5 +27,5 @@ export async function recordAudit(db: Db, actor: Actor, entry: AuditInput): Prom
     targetLabel: entry.targetLabel ?? null,
     details: entry.details ?? null,
     ip: actor.ip ?? null,
-  });
+  };
 }

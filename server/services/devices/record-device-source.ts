@@ -25,6 +25,8 @@ export interface SourceRecord {
   mustBeNew?: boolean;
   /** An admin added it: approved whatever the policy says. */
   approve?: boolean;
+  /** Called (inside the transaction) with the device the record would merge into; throw to refuse. */
+  onMatch?: (device: Device) => void;
 }
 
 export interface RecordResult {
@@ -96,6 +98,7 @@ export async function recordDeviceSource(db: Db, actor: Actor, rec: SourceRecord
       if (!team) throw new ServiceError('PRECONDITION_FAILED', 'Tessera is not set up yet');
       const facts = Object.fromEntries(Object.entries(rec.facts).filter(([, v]) => v !== undefined)) as DeviceFacts;
       let device = await findMatch(tx, rec);
+      if (device) rec.onMatch?.(device);
       let created = false;
 
       if (!device) {
@@ -120,6 +123,7 @@ export async function recordDeviceSource(db: Db, actor: Actor, rec: SourceRecord
         } else {
           // Another request created this permanent identifier a moment ago: merge into it.
           [device] = await tx.select().from(devices).where(eq(devices.permanentIdentifier, facts.permanentIdentifier!)).for('update');
+          rec.onMatch?.(device);
         }
       }
 

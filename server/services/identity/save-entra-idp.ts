@@ -1,6 +1,6 @@
 // Connects (or edits) Microsoft Entra ID as the team's sign-in provider. The metadata document is
-// fetched and checked before anything is stored; the client secret is encrypted and kept as is
-// when the field is left empty on edit. Owners only.
+// fetched and checked before anything is stored (the CLI may skip that with --no-verify); the
+// client secret is encrypted and kept as is when the field is left empty on edit. Owners only.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/server/db';
@@ -36,7 +36,22 @@ export const saveEntraIdpInput = z.object({
 });
 export type SaveEntraIdpInput = z.input<typeof saveEntraIdpInput>;
 
-export async function saveEntraIdp(db: Db, actor: Actor, raw: SaveEntraIdpInput) {
+const WELL_KNOWN = '/.well-known/openid-configuration';
+
+/**
+ * Without fetching the document (the CLI's --no-verify, for a server that cannot reach Entra at
+ * configuration time), the issuer follows from the metadata URL: OpenID Connect Discovery §4 puts
+ * the document at the issuer plus /.well-known/openid-configuration.
+ */
+function issuerFromMetadataUrl(metadataUrl: string): string {
+  const u = new URL(metadataUrl);
+  if (u.search || u.hash || !u.pathname.endsWith(WELL_KNOWN))
+    throw badRequest(`Without verification the metadata URL must end with ${WELL_KNOWN}, so that the issuer can be derived from it`, 'metadataUrl');
+  return `${u.origin}${u.pathname.slice(0, -WELL_KNOWN.length)}`;
+}
+
+export async function saveEntraIdp(db: Db, actor: Actor, raw: SaveEntraIdpInput, opts: { verify?: boolean } = {}) {
+  const verify = opts.verify ?? true;
   if (actor.role !== 'owner') throw forbidden('Only Owners can change the sign-in provider');
   const input = saveEntraIdpInput.parse(raw);
   const tenantId = input.tenantId.toLowerCase();
@@ -44,12 +59,12 @@ export async function saveEntraIdp(db: Db, actor: Actor, raw: SaveEntraIdpInput)
   const [existing] = await db.select().from(identityProviders).where(eq(identityProviders.kind, 'entra')).limit(1);
   if (!input.clientSecret && !existing) throw badRequest('Enter the client secret value', 'clientSecret');
 
-  const metadata = await fetchOidcMetadata(metadataUrl, tenantId);
+  const issuer = verify ? (await fetchOidcMetadata(metadataUrl, tenantId)).issuer : issuerFromMetadataUrl(metadataUrl);
   const values = {
     clientId: input.clientId,
     tenantId,
     metadataUrl,
-    issuer: metadata.issuer,
+    issuer,
     ...(input.clientSecret ? { clientSecretEnc: encryptIdpSecret('entra', input.clientSecret) } : {}),
     updatedAt: new Date(),
   };
@@ -65,7 +80,7 @@ export async function saveEntraIdp(db: Db, actor: Actor, raw: SaveEntraIdpInput)
       targetType: 'identity_provider',
       targetId: row.id,
       targetLabel: 'Microsoft Entra ID',
-      details: { kind: 'entra', clientId: row.clientId, tenantId, metadataUrl, issuer: row.issuer, secretChanged: !!input.clientSecret },
+      details: { kind: 'entra', clientId: row.clientId, tenantId, metadataUrl, issuer: row.issuer, secretChanged: !!input.clientSecret, verified: verify },
     });
     return { clientId: row.clientId, tenantId: row.tenantId, metadataUrl: row.metadataUrl, issuer: row.issuer, hasClientSecret: true };
   });

@@ -48,7 +48,9 @@ export async function signInWithEntra(db: Db, claims: EntraClaims, tenantId: str
   if (!user) return refuse('unknown');
   if (!user.active || user.deletedAt) return refuse('inactive', user);
 
-  await db.update(users).set({ lastSignInAt: new Date() }).where(and(eq(users.id, user.id)));
+  const now = new Date();
+  // lastSsoSignInAt is the proof the password sign-in guard asks for (set-password-sign-in.ts).
+  await db.update(users).set({ lastSignInAt: now, lastSsoSignInAt: now }).where(and(eq(users.id, user.id)));
   await recordAudit(db, { type: 'user', id: user.id, label: user.email, ip }, {
     action: 'auth.sign_in',
     targetType: 'user',

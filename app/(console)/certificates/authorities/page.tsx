@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { AuthorityActions } from '@/components/pki/authority-actions';
+import { TpmAttestationPanel } from '@/components/attestation/tpm-attestation-panel';
 import { Card, CardHeader, PageHeader } from '@/components/ui/card';
 import { formatDateTime } from '@/lib/format';
 import { consoleApi } from '@/server/api/caller';
@@ -30,7 +31,7 @@ function CertCard({ title, cert, note }: { title: string; cert: { subject: strin
 
 export default async function AuthoritiesPage() {
   const caller = await consoleApi();
-  const [a, me] = await Promise.all([caller.pki.authority(), caller.users.me()]);
+  const [a, me, tpm] = await Promise.all([caller.pki.authority(), caller.users.me(), caller.attestation.summary()]);
   const link = 'inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50';
   return (
     <>
@@ -60,6 +61,28 @@ export default async function AuthoritiesPage() {
         <CertCard title="Intermediate" cert={a.intermediate} note="Signs device certificates and the CRL." />
         <CertCard title="SCEP RA" cert={a.ra} note={a.previousRa ? `RSA-2048. The previous RA (${a.previousRa.serialHex.slice(0, 12)}…) still decrypts requests in flight.` : 'RSA-2048: clients encrypt SCEP requests to it and it signs replies.'} />
       </div>
+      <section aria-labelledby="tpm-attestation" className="mt-10 space-y-6">
+        <div>
+          <h2 id="tpm-attestation" className="text-lg font-semibold text-slate-900">TPM attestation CA</h2>
+          <p className="text-sm text-slate-600">
+            Issues AK certificates to TPMs that prove their EK with credential activation ({tpm.endpoints.akChallenge}, then ak-activate). ACME device-attest-01 accepts a TPM statement only with an AK certificate chaining to this root. See docs/attestation.md.
+          </p>
+        </div>
+        <div className="grid items-start gap-6 xl:grid-cols-2">
+          <Card>
+            <CardHeader title="Attestation root" description="The trust anchor of AK certificates, and of nothing else." />
+            <div className="space-y-2 px-5 py-4 text-sm">
+              <p className="text-slate-600">{tpm.root.subject} · valid until {formatDateTime(tpm.root.notAfter)}</p>
+              <p className="break-all font-mono text-xs" data-testid="attestation-root-fingerprint">{tpm.root.sha256}</p>
+              <a className={link} href={tpm.downloads.rootPem} download>Attestation root (PEM)</a>
+            </div>
+          </Card>
+          <Card>
+            <CardHeader title="EK trust" description={`${tpm.shippedEkRoots.anchors} TPM vendor roots and ${tpm.shippedEkRoots.intermediates} vendor intermediates ship with Tessera (lib/attestation/tpm-roots).`} />
+            <TpmAttestationPanel policy={tpm.settings.tpmEkWithoutCertificate} ekRoots={tpm.addedEkRoots} isOwner={me.role === 'owner'} />
+          </Card>
+        </div>
+      </section>
     </>
   );
 }

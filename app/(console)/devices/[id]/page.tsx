@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ActionBadge } from '@/components/audit/action-label';
+import { AttestationEvidence } from '@/components/devices/attestation-evidence';
 import { DeviceActions } from '@/components/devices/device-actions';
 import { RevokeButton } from '@/components/pki/revoke-button';
 import { ApprovalBadge, AssuranceBadge, LifecycleBadge, sourceLabel } from '@/components/devices/device-badges';
@@ -78,6 +79,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
               {d.maskedFields.length > 0 && <DetailRow label="Set by admin or API">{d.maskedFields.join(', ')}</DetailRow>}
             </dl>
           </Card>
+          {d.attestationEvidence && <AttestationEvidence format={d.attestationFormat} attestedAt={d.attestedAt} evidence={d.attestationEvidence} />}
           <Card>
             <CardHeader title="Sources" description="Each system that reported this device, with the record it sent." />
             {sources.length === 0 ? (
@@ -109,8 +111,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
               {d.assurance === 'high' ? (
                 <>
                   <p className="font-medium text-violet-700">High assurance</p>
-                  <p className="mt-1 text-slate-600">Attested with {d.attestationFormat ?? 'unknown format'} on {formatDateTime(d.attestedAt)}.</p>
-                  {d.attestationEvidence && <pre className="mt-2 max-h-48 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(d.attestationEvidence, null, 2)}</pre>}
+                  <p className="mt-1 text-slate-600">Attested with {d.attestationFormat ?? 'unknown format'} on {formatDateTime(d.attestedAt)}. The evidence is under Attestation.</p>
                 </>
               ) : (
                 <p className="text-slate-600">Low assurance: this device has not proven its hardware identity by attestation yet. MDM records and API adds do not count as attestation.</p>

@@ -1,4 +1,6 @@
 import { EntraSignInForm } from '@/components/identity/entra-sign-in-form';
+import { PasswordSignInCard } from '@/components/identity/password-sign-in-card';
+import { RemoveEntraButton } from '@/components/identity/remove-entra-button';
 import { CopyValue } from '@/components/integrations/secret-value';
 import { ScimTokensPanel } from '@/components/scim/scim-tokens-panel';
 import { Card, CardHeader, PageHeader } from '@/components/ui/card';
@@ -10,7 +12,9 @@ export const metadata = { title: 'Identity provider' };
 
 export default async function IdentityProviderPage() {
   const caller = await consoleApi();
-  const [tokens, entra, me] = await Promise.all([caller.scimTokens.list(), caller.identity.get(), getCurrentUser()]);
+  const [tokens, entra, passwordSignIn, me] = await Promise.all([caller.scimTokens.list(), caller.identity.get(), caller.identity.passwordSignIn(), getCurrentUser()]);
+  const isOwner = me?.role === 'owner';
+  const signedInWithSso = me?.signInMethod === 'entra';
   const tenantUrl = `${publicBaseUrl()}/scim/v2`;
   return (
     <>
@@ -26,9 +30,17 @@ export default async function IdentityProviderPage() {
           />
           <EntraSignInForm
             redirectUri={`${publicBaseUrl()}/api/auth/callback/entra`}
-            canEdit={me?.role === 'owner'}
+            canEdit={isOwner}
+            footer={entra ? <RemoveEntraButton passwordSignInEnabled={passwordSignIn.enabled} signedInWithSso={signedInWithSso} /> : undefined}
             current={entra ? { clientId: entra.clientId, tenantId: entra.tenantId, metadataUrl: entra.metadataUrl, issuer: entra.issuer } : null}
           />
+        </Card>
+        <Card>
+          <CardHeader
+            title="Password sign-in"
+            description="Whether people may also sign in with a Tessera password, beside single sign-on."
+          />
+          <PasswordSignInCard status={passwordSignIn} canEdit={isOwner} signedInWithSso={signedInWithSso} />
         </Card>
         <Card>
           <CardHeader

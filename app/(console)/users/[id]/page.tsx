@@ -5,6 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { DetailRow } from '@/components/ui/detail-row';
+import { UserRowActions } from '@/components/users/user-row-actions';
 import { consoleApi } from '@/server/api/caller';
 
 export const metadata = { title: 'User' };
@@ -17,10 +18,13 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   if (!UUID.test(id)) notFound();
   const caller = await consoleApi();
-  const detail = await caller.users.get({ id }).catch((e: { code?: string }) => {
-    if (e.code === 'NOT_FOUND') notFound();
-    throw e;
-  });
+  const [detail, me] = await Promise.all([
+    caller.users.get({ id }).catch((e: { code?: string }) => {
+      if (e.code === 'NOT_FOUND') notFound();
+      throw e;
+    }),
+    caller.users.me(),
+  ]);
   const { user: u, groups, devices, certificates } = detail;
   const deviceName = new Map(devices.map((d) => [d.id, d.label]));
   return (
@@ -30,13 +34,17 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         <span className="text-slate-400"> / </span>
         <span className="text-slate-600">{u.name || u.email}</span>
       </nav>
-      <div className="mb-6">
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{u.name || u.email}</h1>
-        <div className="mt-2 flex flex-wrap gap-1.5">
-          <Badge tone={roleTone[u.role]}>{u.role}</Badge>
-          <Badge>{u.source === 'scim' ? 'SCIM' : 'Local'}</Badge>
-          {u.deletedAt ? <Badge tone="red">Deleted by identity provider</Badge> : u.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
+      <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{u.name || u.email}</h1>
+          <div className="mt-2 flex flex-wrap gap-1.5">
+            <Badge tone={roleTone[u.role]}>{u.role}</Badge>
+            <Badge>{u.source === 'scim' ? 'SCIM' : 'Local'}</Badge>
+            {u.deletedAt ? <Badge tone="red">Deleted by identity provider</Badge> : u.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
+          </div>
         </div>
+        {/* Owners choose which people (SSO or local) are Owners or Admins; Admins manage plain Users. */}
+        {!u.deletedAt && <UserRowActions user={u} actorRole={me.role} isSelf={u.id === me.id} />}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>

@@ -1,0 +1,5 @@
+import { handleAkChallenge } from '@/server/http/attestation';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = (req: Request) => handleAkChallenge(req);
