@@ -16,7 +16,7 @@ export function LifecycleBadge({ status }: { status: string }) {
 }
 
 const sourceLabels: Record<string, string> = {
-  manual: 'Console',
+  manual: 'Manual',
   idp: 'SSO self-enrollment',
   api: 'API',
   agent: 'Agent',
