@@ -333,7 +333,8 @@ describe('groups', () => {
       id: group.id,
       body: patchBody({ op: 'Remove', path: 'members', value: ids.slice(1500).map((value) => ({ value })) }, { op: 'Add', path: 'members', value: [{ value: ids[0] }] }),
     });
-    expect(membership()).toHaveLength(2);
+    // Entra's member-only PATCH: removals and additions travel in one statement.
+    expect(membership()).toHaveLength(1);
     expect((await t.db.select().from(scimGroupMembers).where(eq(scimGroupMembers.groupId, group.id))).map((r) => r.userId).sort()).toEqual([bystander.id, ids[0]].sort());
   });
 });
@@ -497,5 +498,28 @@ describe('audit', () => {
     const user = await provision();
     const rows = await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, user.id), eq(auditLog.action, 'scim.user.create')));
     expect(rows[0]).toMatchObject({ actorType: 'scim', actorLabel: 'scim:Entra' });
+  });
+
+  it('records member PATCHes with the group name and the counts; a missing group is 404 and writes nothing', async () => {
+    const [a, b] = await Promise.all([provision(), provision()]);
+    const group = (await scim('POST', 'Groups', { schemas: [CORE_GROUP], displayName: 'Audited group' })).body;
+    // Entra's forms, and the id in capitals (ids compare case-insensitively).
+    expect((await scim('PATCH', `Groups/${group.id.toUpperCase()}`, patchBody({ op: 'Add', path: 'members', value: [{ value: a.id }, { value: b.id }, { value: a.id }] }))).status).toBe(204);
+    expect((await scim('PATCH', `Groups/${group.id}`, patchBody({ op: 'Remove', path: `members[value eq "${a.id}"]` }, { op: 'Add', path: 'members', value: [{ value: b.id }] }))).status).toBe(204);
+    const rows = await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, group.id), eq(auditLog.action, 'scim.group.update'))).orderBy(auditLog.id);
+    expect(rows.map((r) => ({ actorLabel: r.actorLabel, targetType: r.targetType, targetLabel: r.targetLabel, details: r.details }))).toEqual([
+      { actorLabel: 'scim:Entra', targetType: 'scim_group', targetLabel: 'Audited group', details: { operations: ['add members'], membersAdded: 2, membersRemoved: 0 } },
+      {
+        actorLabel: 'scim:Entra',
+        targetType: 'scim_group',
+        targetLabel: 'Audited group',
+        details: { operations: ['remove members', 'add members'], membersAdded: 0, membersRemoved: 1 },
+      },
+    ]);
+    const before = (await t.db.select({ n: sql<number>`count(*)::int` }).from(auditLog))[0].n;
+    const missing = randomUUID();
+    expectScimError(await scim('PATCH', `Groups/${missing}`, patchBody({ op: 'Add', path: 'members', value: [{ value: a.id }] })), 404);
+    expect((await t.db.select({ n: sql<number>`count(*)::int` }).from(auditLog))[0].n).toBe(before);
+    expect(await t.db.select().from(scimGroupMembers).where(eq(scimGroupMembers.groupId, missing))).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ export async function findScimGroup(db: Db, id: string, lock = false): Promise<S
 }
 
 // Ids that are not uuids cannot name a Tessera user; they are dropped before reaching a ::uuid cast.
-function idList(ids: readonly string[]): string | null {
+export function idList(ids: readonly string[]): string | null {
   const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   return valid.length > 0 ? JSON.stringify(valid) : null;
 }
