@@ -89,8 +89,10 @@ export function schemaDefinitions(baseUrl: string): Json[] {
     attributes,
     meta: { resourceType: 'Schema', location: `${baseUrl}/scim/v2/Schemas/${id}` },
   });
+  // Names and descriptions as RFC 7643 §8.7.1 publishes them; clients (Microsoft's reference
+  // collection among them) look for "User Account".
   return [
-    definition(SCIM_SCHEMAS.coreUser, 'User', 'User account', [
+    definition(SCIM_SCHEMAS.coreUser, 'User', 'User Account', [
       attribute('userName', 'string', { required: true, uniqueness: 'server' }),
       attribute('name', 'complex', {
         subAttributes: ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'].map((n) => attribute(n, 'string')),
