@@ -274,6 +274,25 @@ export class FleetClient {
   }
 
   /**
+   * One host by Fleet's numeric id (GET /hosts/{id}); null when Fleet answers 404, as it does for a
+   * deleted host. A sync asks this before flagging a host it did not see as removed: offset pages
+   * shift when a host is deleted mid-listing, so one that still exists can fall between two pages.
+   */
+  async getHostById(id: number, options: { signal?: AbortSignal } = {}): Promise<MdmDevice | null> {
+    const url = this.url(`/hosts/${id}`);
+    url.searchParams.set('exclude_software', 'true');
+    let body: unknown;
+    try {
+      body = await this.get(url, options.signal);
+    } catch (err) {
+      if (err instanceof MdmError && err.kind === 'not_found') return null;
+      throw err;
+    }
+    const { host } = this.parse(hostEnvelopeSchema, body, 'host response', url);
+    return normalizeFleetHost(this.parse(fleetHostSchema, host, 'host', url));
+  }
+
+  /**
    * One host by hostname, uuid or hardware serial (GET /hosts/identifier/{identifier}); null when
    * Fleet answers 404. Useful to confirm a host really vanished before a sync removes it.
    */

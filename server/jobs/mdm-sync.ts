@@ -14,6 +14,8 @@ import { applyMdmPage } from '@/server/services/mdm/apply-mdm-page';
 import { mdmClientFor } from '@/server/services/mdm/mdm-client-for';
 
 const LEASE_MS = 2 * 60_000;
+/** How many unseen records a run confirms one by one before flagging them as removed. */
+const CONFIRM_REMOVALS_UP_TO = 100;
 const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
 const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -97,6 +99,29 @@ export async function syncIntegration(db: Db, integrationId: string, opts: SyncO
         if (opts.timeBudgetMs && Date.now() - started > opts.timeBudgetMs) {
           await releaseLease(db, integration.id, owner);
           return { status: 'paused', run };
+        }
+      }
+    }
+
+    // Records the listing did not return may still exist: offset pages shift when a record is
+    // deleted mid-run, so a live one can fall between two pages. Ask for each one directly (when
+    // there are few; a mass removal is taken as it comes, and the next run corrects any slip).
+    if (mdm.lookup) {
+      const unseen = await db
+        .select({ externalId: deviceSources.externalId })
+        .from(deviceSources)
+        .where(
+          and(
+            eq(deviceSources.source, `mdm:${integration.id}`),
+            isNull(deviceSources.removedAt),
+            sql`not exists (select 1 from ${mdmSeen} m where m.run_id = ${run.id} and m.source_id = ${deviceSources.id})`,
+          ),
+        )
+        .limit(CONFIRM_REMOVALS_UP_TO + 1);
+      if (unseen.length <= CONFIRM_REMOVALS_UP_TO) {
+        for (const { externalId } of unseen) {
+          const present = await mdm.lookup(externalId);
+          if (present) await applyMdmPage(db, integration, team, run.id, [present], actor);
         }
       }
     }

@@ -98,6 +98,37 @@ describe('Fleet sync', () => {
     expect(first.status).toBe('succeeded');
     expect(second?.status).toBe('busy');
   });
+
+  it('does not flag a live host as removed when a deletion mid-run shifts the offset pages', async () => {
+    const f = await startFakeFleet({ hostCount: 1100 });
+    try {
+      const id = (await connectFleet(f, 'Fleet shifting')).id;
+      expect((await syncIntegration(t.db, id, { trigger: 'manual', http: noWait })).status).toBe('succeeded');
+      const [first, second] = f.hosts.ids();
+      const straddling = f.hosts.ids()[500]; // first on page 1; moves onto page 0 when a host before it goes
+      let deleted = false;
+      const r = await syncIntegration(t.db, id, {
+        trigger: 'manual',
+        http: noWait,
+        afterPage: async () => {
+          if (!deleted) deleted = f.hosts.remove(first);
+        },
+      });
+      expect(r.status).toBe('succeeded');
+      expect(r.run.removed).toBe(0); // the deleted host was seen on page 0, before it went
+      expect(f.requests.some((q) => q.path === `/api/v1/fleet/hosts/${straddling}`)).toBe(true);
+      const live = await t.db.select().from(deviceSources).where(and(eq(deviceSources.source, sourceOf(id)), eq(deviceSources.externalId, String(straddling))));
+      expect(live[0].removedAt).toBeNull();
+      // The next run flags exactly the host that really went, after asking Fleet about it.
+      const next = await syncIntegration(t.db, id, { trigger: 'manual', http: noWait });
+      expect(next.run.removed).toBe(1);
+      const flagged = await t.db.select().from(deviceSources).where(and(eq(deviceSources.source, sourceOf(id)), isNotNull(deviceSources.removedAt)));
+      expect(flagged.map((s) => s.externalId)).toEqual([String(first)]);
+      expect(f.hosts.get(second)).toBeDefined();
+    } finally {
+      await f.close();
+    }
+  });
 });
 
 describe('failures', () => {

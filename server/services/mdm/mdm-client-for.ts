@@ -4,7 +4,7 @@ import type { Integration } from '@/server/db/schema';
 import { FleetClient } from '@/lib/mdm/fleet-client';
 import { JamfClient } from '@/lib/mdm/jamf-client';
 import type { MdmHttpOptions } from '@/lib/mdm/http';
-import type { MdmDevicePage } from '@/lib/mdm/types';
+import type { MdmDevice, MdmDevicePage } from '@/lib/mdm/types';
 import { decryptCredentials } from '../integrations/credentials';
 
 export interface MdmListing {
@@ -15,6 +15,11 @@ export interface MdmListing {
 export interface ConnectedMdm {
   testConnection(): Promise<{ serverVersion: string | null; deviceCount: number | null }>;
   listings: MdmListing[];
+  /**
+   * The record with this external id, asked directly; null when the MDM no longer has it. Present
+   * where the listing pages by offset and a deletion during a sync can hide a live record.
+   */
+  lookup?(externalId: string, signal?: AbortSignal): Promise<MdmDevice | null>;
 }
 
 export function mdmClientFor(integration: Integration, http: MdmHttpOptions = {}): ConnectedMdm {
@@ -28,6 +33,7 @@ export function mdmClientFor(integration: Integration, http: MdmHttpOptions = {}
         return { serverVersion: r.serverVersion ?? null, deviceCount: r.hostCount ?? null };
       },
       listings: [{ phase: 'hosts', list: (startPage, signal) => client.listHosts({ perPage: 500, startPage, signal }) }],
+      lookup: (externalId, signal) => (/^\d+$/.test(externalId) ? client.getHostById(Number(externalId), { signal }) : Promise.resolve(null)),
     };
   }
   const client = new JamfClient({
