@@ -9,7 +9,8 @@ import * as challengeRoute from '@/app/attestation/v1/ak-challenge/route';
 import * as attestationRootRoute from '@/app/attestation/v1/root/route';
 import * as pkiRoute from '@/app/pki/[authority]/[file]/route';
 import { closeDb, getDb } from '@/server/db';
-import { serveRoutes, type Route } from '@/tests/helpers/http-server';
+import type { Route } from '@/tests/helpers/http-server';
+import { serveAsBenchChild } from './child-server';
 
 type Handler = Route['methods'][string];
 
@@ -38,14 +39,7 @@ export const tesseraAttestationRoutes: Route[] = [
 
 async function main() {
   await getDb(); // open and migrate before the first request, as `next start` would on boot
-  const server = await serveRoutes(tesseraAttestationRoutes);
-  // Not server.close(): it would wait for the parent's keep-alive connections.
-  const stop = () => void closeDb().finally(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdin.on('end', stop); // the parent went away
-  process.stdin.resume();
-  process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
+  await serveAsBenchChild({ name: 'attest', routes: tesseraAttestationRoutes, close: closeDb });
 }
 
 if (process.argv[1]?.endsWith('attest-tessera-server.ts')) {

@@ -5,15 +5,13 @@
 // and SAVEPOINT/RELEASE included, which GET /__bench/stats reports (not postgres-js's `debug`
 // hook: it captures a stack trace per query, which would slow the server down).
 // Prints one JSON line with the URL; exits with its parent.
-import fs from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import path from 'node:path';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import * as scimRoute from '@/app/scim/v2/[...path]/route';
 import { useDatabase, type Db } from '@/server/db';
 import * as schema from '@/server/db/schema';
-import { serveRoutes, type Route } from '@/tests/helpers/http-server';
+import type { Route } from '@/tests/helpers/http-server';
+import { serveAsBenchChild } from './child-server';
 
 let statements = 0;
 let requests = 0;
@@ -67,35 +65,7 @@ async function main() {
   });
   useDatabase({ db: drizzle(counted(client), { schema }) as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) });
   await client`select 1`; // connect before the first request
-  const server = await serveRoutes(tesseraScimRoutes);
-  // Not server.close(): it would wait for the parent's keep-alive connections.
-  const stop = () => void client.end({ timeout: 2 }).finally(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdin.on('end', stop); // the parent went away
-  // BENCH_CPU_PROFILE=DIR: SIGUSR2 starts a V8 CPU profile, the next SIGUSR2 writes it there.
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (dir) {
-    const session = new Session();
-    session.connect();
-    let running = false;
-    process.on('SIGUSR2', async () => {
-      if (!running) {
-        running = true;
-        await session.post('Profiler.enable');
-        await session.post('Profiler.setSamplingInterval', { interval: 200 });
-        await session.post('Profiler.start');
-        return;
-      }
-      running = false;
-      const { profile } = await session.post('Profiler.stop');
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `tessera-scim-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-      process.stderr.write(`[bench] CPU profile written to ${dir}\n`);
-    });
-  }
-  process.stdin.resume();
-  process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
+  await serveAsBenchChild({ name: 'scim', routes: tesseraScimRoutes, close: () => client.end({ timeout: 2 }) });
 }
 
 if (process.argv[1]?.endsWith('scim-tessera-server.ts')) {
