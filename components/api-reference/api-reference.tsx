@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card, PageHeader } from '@/components/ui/card';
+import { THead } from '@/components/ui/data-table';
 import type { OpenApiDocument } from '@/lib/openapi/tessera-openapi';
 
 type Json = Record<string, unknown>;
@@ -207,59 +208,62 @@ function RequiredCell({ required }: { required: boolean }) {
   return required ? <span className="font-medium text-slate-900">Yes</span> : <span className="text-slate-500">No</span>;
 }
 
-function ParametersTable({ doc, params, caption }: { doc: OpenApiDocument; params: Json[]; caption: string }) {
+/** A bordered, compact table of parameters or fields; the caption is for screen readers. */
+function ReferenceTable({ caption, columns, children }: { caption: string; columns: string[]; children: ReactNode }) {
   return (
     <div className="overflow-x-auto rounded-md ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className={thClass}>Name</th>
-            <th scope="col" className={thClass}>In</th>
-            <th scope="col" className={thClass}>Type</th>
-            <th scope="col" className={thClass}>Required</th>
-            <th scope="col" className={thClass}>Description</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 bg-white">
-          {params.flatMap((p) => {
-            const name = str(p.name) ?? '';
-            const where = str(p.in) ?? '';
-            const schema = resolve(doc, p.schema);
-            const key = `${where}:${name}`;
-            if (p.style === 'deepObject' && isObj(schema.properties)) {
-              return [
-                <tr key={key} className="bg-slate-50/50">
-                  <th scope="row" className={`${tdClass} text-left font-mono text-xs font-medium text-slate-900`}>{`${name}[…]`}</th>
-                  <td className={`${tdClass} text-slate-600`}>{where}</td>
-                  <td className={`${tdClass} font-mono text-xs text-slate-700`}>object</td>
-                  <td className={tdClass}><RequiredCell required={p.required === true} /></td>
-                  <td className={tdClass}><Prose text={str(p.description)} /></td>
-                </tr>,
-                ...Object.entries(schema.properties).map(([prop, propSchema]) => (
-                  <tr key={`${key}[${prop}]`}>
-                    <th scope="row" className={`${tdClass} pl-7 text-left font-mono text-xs font-medium text-slate-900`}>{`${name}[${prop}]`}</th>
-                    <td className={`${tdClass} text-slate-600`}>{where}</td>
-                    <td className={`${tdClass} font-mono text-xs text-slate-700`}>{typeLabel(doc, propSchema)}</td>
-                    <td className={tdClass}><RequiredCell required={false} /></td>
-                    <td className={tdClass}><Description doc={doc} schema={propSchema} /></td>
-                  </tr>
-                )),
-              ];
-            }
-            return [
-              <tr key={key}>
-                <th scope="row" className={`${tdClass} text-left font-mono text-xs font-medium text-slate-900`}>{name}</th>
-                <td className={`${tdClass} text-slate-600`}>{where}</td>
-                <td className={`${tdClass} font-mono text-xs text-slate-700`}>{typeLabel(doc, p.schema)}</td>
-                <td className={tdClass}><RequiredCell required={p.required === true} /></td>
-                <td className={tdClass}><Description doc={doc} schema={p.schema} text={str(p.description)} /></td>
-              </tr>,
-            ];
-          })}
-        </tbody>
+        <THead>
+          {columns.map((c) => (
+            <th key={c} scope="col" className={thClass}>{c}</th>
+          ))}
+        </THead>
+        <tbody className="divide-y divide-slate-100 bg-white">{children}</tbody>
       </table>
     </div>
+  );
+}
+
+function ParametersTable({ doc, params, caption }: { doc: OpenApiDocument; params: Json[]; caption: string }) {
+  return (
+    <ReferenceTable caption={caption} columns={['Name', 'In', 'Type', 'Required', 'Description']}>
+      {params.flatMap((p) => {
+        const name = str(p.name) ?? '';
+        const where = str(p.in) ?? '';
+        const schema = resolve(doc, p.schema);
+        const key = `${where}:${name}`;
+        if (p.style === 'deepObject' && isObj(schema.properties)) {
+          return [
+            <tr key={key} className="bg-slate-50/50">
+              <th scope="row" className={`${tdClass} text-left font-mono text-xs font-medium text-slate-900`}>{`${name}[…]`}</th>
+              <td className={`${tdClass} text-slate-600`}>{where}</td>
+              <td className={`${tdClass} font-mono text-xs text-slate-700`}>object</td>
+              <td className={tdClass}><RequiredCell required={p.required === true} /></td>
+              <td className={tdClass}><Prose text={str(p.description)} /></td>
+            </tr>,
+            ...Object.entries(schema.properties).map(([prop, propSchema]) => (
+              <tr key={`${key}[${prop}]`}>
+                <th scope="row" className={`${tdClass} pl-7 text-left font-mono text-xs font-medium text-slate-900`}>{`${name}[${prop}]`}</th>
+                <td className={`${tdClass} text-slate-600`}>{where}</td>
+                <td className={`${tdClass} font-mono text-xs text-slate-700`}>{typeLabel(doc, propSchema)}</td>
+                <td className={tdClass}><RequiredCell required={false} /></td>
+                <td className={tdClass}><Description doc={doc} schema={propSchema} /></td>
+              </tr>
+            )),
+          ];
+        }
+        return [
+          <tr key={key}>
+            <th scope="row" className={`${tdClass} text-left font-mono text-xs font-medium text-slate-900`}>{name}</th>
+            <td className={`${tdClass} text-slate-600`}>{where}</td>
+            <td className={`${tdClass} font-mono text-xs text-slate-700`}>{typeLabel(doc, p.schema)}</td>
+            <td className={tdClass}><RequiredCell required={p.required === true} /></td>
+            <td className={tdClass}><Description doc={doc} schema={p.schema} text={str(p.description)} /></td>
+          </tr>,
+        ];
+      })}
+    </ReferenceTable>
   );
 }
 
@@ -267,31 +271,18 @@ function FieldsTable({ doc, schema, caption }: { doc: OpenApiDocument; schema: u
   const rows = fieldRows(doc, schema);
   if (!rows.length) return null;
   return (
-    <div className="overflow-x-auto rounded-md ring-1 ring-slate-200">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className={thClass}>Field</th>
-            <th scope="col" className={thClass}>Type</th>
-            <th scope="col" className={thClass}>Required</th>
-            <th scope="col" className={thClass}>Description</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 bg-white">
-          {rows.map((r) => (
-            <tr key={r.name}>
-              <th scope="row" className={`${tdClass} text-left font-mono text-xs font-medium text-slate-900 ${r.depth ? 'pl-7' : ''}`}>
-                {r.name}
-              </th>
-              <td className={`${tdClass} font-mono text-xs text-slate-700`}>{r.type}</td>
-              <td className={tdClass}><RequiredCell required={r.required} /></td>
-              <td className={tdClass}><Description doc={doc} schema={r.schema} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ReferenceTable caption={caption} columns={['Field', 'Type', 'Required', 'Description']}>
+      {rows.map((r) => (
+        <tr key={r.name}>
+          <th scope="row" className={`${tdClass} text-left font-mono text-xs font-medium text-slate-900 ${r.depth ? 'pl-7' : ''}`}>
+            {r.name}
+          </th>
+          <td className={`${tdClass} font-mono text-xs text-slate-700`}>{r.type}</td>
+          <td className={tdClass}><RequiredCell required={r.required} /></td>
+          <td className={tdClass}><Description doc={doc} schema={r.schema} /></td>
+        </tr>
+      ))}
+    </ReferenceTable>
   );
 }
 

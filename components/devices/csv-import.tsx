@@ -6,6 +6,7 @@ import { useTRPC } from '@/components/trpc-provider';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@/server/api/root';
@@ -91,34 +92,30 @@ export function CsvImport() {
         </div>
       )}
       {shown && (
-        <div className="overflow-x-auto border-t border-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">Line</th>
-                <th scope="col" className="px-4 py-2">Identifier</th>
-                <th scope="col" className="px-4 py-2">Name</th>
-                <th scope="col" className="px-4 py-2">Owner</th>
-                <th scope="col" className="px-4 py-2">Result</th>
+        <Table compact className="border-t border-slate-200">
+          <THead>
+            <Th>Line</Th>
+            <Th>Identifier</Th>
+            <Th>Name</Th>
+            <Th>Owner</Th>
+            <Th>Result</Th>
+          </THead>
+          <TBody>
+            {shown.rows.map((r) => (
+              <tr key={r.line} className={r.errors.length ? 'bg-red-50/40' : ''}>
+                <Td className="text-slate-500">{r.line}</Td>
+                <Td className="font-mono text-xs">{r.values.permanentIdentifier ?? r.values.serial ?? '—'}</Td>
+                <Td>{r.values.displayName ?? '—'}</Td>
+                <Td>{r.values.ownerEmail ?? '—'}</Td>
+                <Td>
+                  {r.status === 'created' && <Badge tone="green">Created</Badge>}
+                  {r.status === 'valid' && <Badge tone="blue">Ready</Badge>}
+                  {r.errors.length > 0 && <span className="text-xs text-red-700">{r.errors.join('; ')}</span>}
+                </Td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {shown.rows.map((r) => (
-                <tr key={r.line} className={r.errors.length ? 'bg-red-50/40' : ''}>
-                  <td className="px-4 py-2 text-slate-500">{r.line}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{r.values.permanentIdentifier ?? r.values.serial ?? '—'}</td>
-                  <td className="px-4 py-2">{r.values.displayName ?? '—'}</td>
-                  <td className="px-4 py-2">{r.values.ownerEmail ?? '—'}</td>
-                  <td className="px-4 py-2">
-                    {r.status === 'created' && <Badge tone="green">Created</Badge>}
-                    {r.status === 'valid' && <Badge tone="blue">Ready</Badge>}
-                    {r.errors.length > 0 && <span className="text-xs text-red-700">{r.errors.join('; ')}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </TBody>
+        </Table>
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { useTRPC } from '@/components/trpc-provider';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { inputClass } from '@/components/ui/field';
 import { ApprovalBadge, AssuranceBadge, LifecycleBadge, SourceBadges } from './device-badges';
 
@@ -92,68 +93,64 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
           Add tag
         </Button>
       </div>
-      <div className="overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="w-10 px-4 py-2.5">
+      <Table>
+        <THead>
+          <Th className="w-10">
+            <input
+              type="checkbox"
+              aria-label="Select all devices on this page"
+              checked={all}
+              onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))}
+              className="size-4 rounded border-slate-300 text-brand-600"
+            />
+          </Th>
+          <Th>Device</Th>
+          <Th>Owner</Th>
+          <Th>OS</Th>
+          <Th>Status</Th>
+          <Th>Sources</Th>
+          <Th>Enrolled</Th>
+        </THead>
+        <TBody>
+          {rows.map((d) => (
+            <tr key={d.id} className={selected.has(d.id) ? 'bg-brand-50/50' : 'hover:bg-slate-50'}>
+              <Td>
                 <input
                   type="checkbox"
-                  aria-label="Select all devices on this page"
-                  checked={all}
-                  onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))}
+                  aria-label={`Select ${d.displayName || d.serial || d.id}`}
+                  checked={selected.has(d.id)}
+                  onChange={() => toggle(d.id)}
                   className="size-4 rounded border-slate-300 text-brand-600"
                 />
-              </th>
-              <th scope="col" className="px-4 py-2.5">Device</th>
-              <th scope="col" className="px-4 py-2.5">Owner</th>
-              <th scope="col" className="px-4 py-2.5">OS</th>
-              <th scope="col" className="px-4 py-2.5">Status</th>
-              <th scope="col" className="px-4 py-2.5">Sources</th>
-              <th scope="col" className="px-4 py-2.5">Enrolled</th>
+              </Td>
+              <Td className="max-w-xs">
+                <Link href={`/devices/${d.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                  {d.displayName || d.serial || 'Unnamed device'}
+                </Link>
+                <p className="truncate font-mono text-xs text-slate-500" title={d.permanentIdentifier ?? undefined}>
+                  {d.serial ?? d.permanentIdentifier ?? '—'}
+                </p>
+                {d.tags.length > 0 && <p className="mt-0.5 truncate text-xs text-slate-500">{d.tags.map((t) => `#${t}`).join(' ')}</p>}
+              </Td>
+              <Td className="text-slate-700">{d.ownerEmail ?? <span className="text-slate-400">Unassigned</span>}</Td>
+              <Td className="whitespace-nowrap text-slate-700">
+                {d.os ?? '—'} {d.osVersion && <span className="text-slate-400">{d.osVersion}</span>}
+              </Td>
+              <Td>
+                <div className="flex flex-wrap gap-1">
+                  <ApprovalBadge status={d.approvalStatus} />
+                  <AssuranceBadge assurance={d.assurance} />
+                  <LifecycleBadge status={d.lifecycleStatus} />
+                </div>
+              </Td>
+              <Td>
+                <SourceBadges kinds={d.sourceKinds} />
+              </Td>
+              <Td className="whitespace-nowrap text-slate-500">{d.enrolledAt.slice(0, 10)}</Td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 bg-white">
-            {rows.map((d) => (
-              <tr key={d.id} className={selected.has(d.id) ? 'bg-brand-50/50' : 'hover:bg-slate-50'}>
-                <td className="px-4 py-3">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${d.displayName || d.serial || d.id}`}
-                    checked={selected.has(d.id)}
-                    onChange={() => toggle(d.id)}
-                    className="size-4 rounded border-slate-300 text-brand-600"
-                  />
-                </td>
-                <td className="max-w-xs px-4 py-3">
-                  <Link href={`/devices/${d.id}`} className="font-medium text-slate-900 hover:text-brand-700">
-                    {d.displayName || d.serial || 'Unnamed device'}
-                  </Link>
-                  <p className="truncate font-mono text-xs text-slate-500" title={d.permanentIdentifier ?? undefined}>
-                    {d.serial ?? d.permanentIdentifier ?? '—'}
-                  </p>
-                  {d.tags.length > 0 && <p className="mt-0.5 truncate text-xs text-slate-500">{d.tags.map((t) => `#${t}`).join(' ')}</p>}
-                </td>
-                <td className="px-4 py-3 text-slate-700">{d.ownerEmail ?? <span className="text-slate-400">Unassigned</span>}</td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-700">
-                  {d.os ?? '—'} {d.osVersion && <span className="text-slate-400">{d.osVersion}</span>}
-                </td>
-                <td className="px-4 py-3">
-                  <div className="flex flex-wrap gap-1">
-                    <ApprovalBadge status={d.approvalStatus} />
-                    <AssuranceBadge assurance={d.assurance} />
-                    <LifecycleBadge status={d.lifecycleStatus} />
-                  </div>
-                </td>
-                <td className="px-4 py-3">
-                  <SourceBadges kinds={d.sourceKinds} />
-                </td>
-                <td className="whitespace-nowrap px-4 py-3 text-slate-500">{d.enrolledAt.slice(0, 10)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </TBody>
+      </Table>
       <ConfirmDialog
         open={action !== null}
         title={

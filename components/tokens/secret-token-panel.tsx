@@ -8,6 +8,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { Field, inputClass } from '@/components/ui/field';
 import { errorMessage, fieldErrors } from '@/lib/trpc-errors';
 
@@ -102,40 +103,36 @@ export function SecretTokenPanel(p: SecretTokenPanelProps) {
       {p.tokens.length === 0 ? (
         <EmptyState title="No tokens yet">{p.emptyText}</EmptyState>
       ) : (
-        <div className="overflow-x-auto border-t border-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2.5">Name</th>
-                <th scope="col" className="px-4 py-2.5">Token</th>
-                <th scope="col" className="px-4 py-2.5">Created</th>
-                {p.withExpiry && <th scope="col" className="px-4 py-2.5">Expires</th>}
-                <th scope="col" className="px-4 py-2.5">Last used</th>
-                <th scope="col" className="px-4 py-2.5">Status</th>
-                <th scope="col" className="px-4 py-2.5"><span className="sr-only">Actions</span></th>
+        <Table className="border-t border-slate-200">
+          <THead>
+            <Th>Name</Th>
+            <Th>Token</Th>
+            <Th>Created</Th>
+            {p.withExpiry && <Th>Expires</Th>}
+            <Th>Last used</Th>
+            <Th>Status</Th>
+            <Th srOnly>Actions</Th>
+          </THead>
+          <TBody>
+            {p.tokens.map((t) => (
+              <tr key={t.id}>
+                <Td className="font-medium text-slate-900">{t.name}</Td>
+                <Td className="font-mono text-xs text-slate-500">{t.prefix}…</Td>
+                <Td className="text-slate-600">{t.createdAt.slice(0, 10)} <span className="text-xs text-slate-400">by {t.createdByLabel}</span></Td>
+                {p.withExpiry && <Td className="text-slate-600">{t.expiresAt ? t.expiresAt.slice(0, 10) : 'Never'}</Td>}
+                <Td className="text-slate-600">{t.lastUsedAt ? t.lastUsedAt.slice(0, 16).replace('T', ' ') : 'Never'}</Td>
+                <Td>
+                  <Badge tone={t.status === 'active' ? 'green' : t.status === 'expired' ? 'amber' : 'red'}>{t.status}</Badge>
+                </Td>
+                <Td className="text-right">
+                  {t.status === 'active' && (
+                    <Button size="sm" variant="secondary" onClick={() => setRevoking(t)}>Revoke</Button>
+                  )}
+                </Td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {p.tokens.map((t) => (
-                <tr key={t.id}>
-                  <td className="px-4 py-3 font-medium text-slate-900">{t.name}</td>
-                  <td className="px-4 py-3 font-mono text-xs text-slate-500">{t.prefix}…</td>
-                  <td className="px-4 py-3 text-slate-600">{t.createdAt.slice(0, 10)} <span className="text-xs text-slate-400">by {t.createdByLabel}</span></td>
-                  {p.withExpiry && <td className="px-4 py-3 text-slate-600">{t.expiresAt ? t.expiresAt.slice(0, 10) : 'Never'}</td>}
-                  <td className="px-4 py-3 text-slate-600">{t.lastUsedAt ? t.lastUsedAt.slice(0, 16).replace('T', ' ') : 'Never'}</td>
-                  <td className="px-4 py-3">
-                    <Badge tone={t.status === 'active' ? 'green' : t.status === 'expired' ? 'amber' : 'red'}>{t.status}</Badge>
-                  </td>
-                  <td className="px-4 py-3 text-right">
-                    {t.status === 'active' && (
-                      <Button size="sm" variant="secondary" onClick={() => setRevoking(t)}>Revoke</Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </TBody>
+        </Table>
       )}
       <ConfirmDialog
         open={revoking !== null}

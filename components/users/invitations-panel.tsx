@@ -10,6 +10,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { CardHeader, EmptyState } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { Field } from '@/components/ui/field';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { errorMessage, fieldErrors } from '@/lib/trpc-errors';
@@ -106,45 +107,41 @@ export function InvitationsPanel({
       {invitations.length === 0 ? (
         <EmptyState title="No invitations yet">Invited people appear here with the state of their invitation.</EmptyState>
       ) : (
-        <div className="mt-4 overflow-x-auto border-t border-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2.5">Invited</th>
-                <th scope="col" className="px-4 py-2.5">Status</th>
-                <th scope="col" className="px-4 py-2.5">Invited by</th>
-                <th scope="col" className="px-4 py-2.5">Created</th>
-                <th scope="col" className="px-4 py-2.5">Expires</th>
-                <th scope="col" className="px-4 py-2.5"><span className="sr-only">Actions</span></th>
+        <Table className="mt-4 border-t border-slate-200">
+          <THead>
+            <Th>Invited</Th>
+            <Th>Status</Th>
+            <Th>Invited by</Th>
+            <Th>Created</Th>
+            <Th>Expires</Th>
+            <Th srOnly>Actions</Th>
+          </THead>
+          <TBody>
+            {invitations.map((i) => (
+              <tr key={i.id}>
+                <Td>
+                  <p className="font-medium text-slate-900">{i.name || i.email}</p>
+                  {i.name && <p className="text-xs text-slate-500">{i.email}</p>}
+                </Td>
+                <Td>
+                  <Badge tone={statusTone[i.status]}>{i.status[0].toUpperCase() + i.status.slice(1)}</Badge>
+                </Td>
+                <Td className="text-slate-600">{i.createdByLabel}</Td>
+                <Td className="text-slate-600">{day(i.createdAt)}</Td>
+                <Td className="text-slate-600">
+                  {i.status === 'accepted' && i.acceptedAt ? <span className="text-slate-400">Accepted {day(i.acceptedAt)}</span> : day(i.expiresAt)}
+                </Td>
+                <Td className="text-right">
+                  {i.status === 'pending' && (
+                    <Button size="sm" variant="secondary" onClick={() => setRevoking(i)} aria-label={`Revoke the invitation for ${i.email}`}>
+                      Revoke
+                    </Button>
+                  )}
+                </Td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 bg-white">
-              {invitations.map((i) => (
-                <tr key={i.id}>
-                  <td className="px-4 py-3">
-                    <p className="font-medium text-slate-900">{i.name || i.email}</p>
-                    {i.name && <p className="text-xs text-slate-500">{i.email}</p>}
-                  </td>
-                  <td className="px-4 py-3">
-                    <Badge tone={statusTone[i.status]}>{i.status[0].toUpperCase() + i.status.slice(1)}</Badge>
-                  </td>
-                  <td className="px-4 py-3 text-slate-600">{i.createdByLabel}</td>
-                  <td className="px-4 py-3 text-slate-600">{day(i.createdAt)}</td>
-                  <td className="px-4 py-3 text-slate-600">
-                    {i.status === 'accepted' && i.acceptedAt ? <span className="text-slate-400">Accepted {day(i.acceptedAt)}</span> : day(i.expiresAt)}
-                  </td>
-                  <td className="px-4 py-3 text-right">
-                    {i.status === 'pending' && (
-                      <Button size="sm" variant="secondary" onClick={() => setRevoking(i)} aria-label={`Revoke the invitation for ${i.email}`}>
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </TBody>
+        </Table>
       )}
       {nextHref && (
         <div className="border-t border-slate-200 px-5 py-3 text-right">

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { ActionBadge } from '@/components/audit/action-label';
 import { Button } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { inputClass } from '@/components/ui/field';
 import { formatDateTime } from '@/lib/format';
 import { consoleApi } from '@/server/api/caller';
@@ -38,46 +39,42 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         {entries.length === 0 ? (
           <EmptyState title="No entries match">{actor || action ? 'Try a broader filter.' : 'Changes will appear here.'}</EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">Time</th>
-                  <th scope="col" className="px-4 py-2.5">Actor</th>
-                  <th scope="col" className="px-4 py-2.5">Action</th>
-                  <th scope="col" className="px-4 py-2.5">Target</th>
-                  <th scope="col" className="px-4 py-2.5">Details</th>
-                  <th scope="col" className="px-4 py-2.5">Source IP</th>
+          <Table compact>
+            <THead>
+              <Th>Time</Th>
+              <Th>Actor</Th>
+              <Th>Action</Th>
+              <Th>Target</Th>
+              <Th>Details</Th>
+              <Th>Source IP</Th>
+            </THead>
+            <TBody>
+              {entries.map((e) => (
+                <tr key={e.id} className="align-top">
+                  <Td className="whitespace-nowrap text-slate-500">{formatDateTime(e.at)}</Td>
+                  <Td>
+                    <span className="text-slate-900">{e.actorLabel}</span>
+                    <span className="ml-1 text-xs text-slate-400">({e.actorType})</span>
+                  </Td>
+                  <Td><ActionBadge action={e.action} /></Td>
+                  <Td className="text-slate-700">
+                    {e.targetLabel ?? '—'}
+                    {e.targetType && <span className="ml-1 text-xs text-slate-400">{e.targetType}</span>}
+                  </Td>
+                  <Td className="max-w-md">
+                    {e.details ? (
+                      <code className="block truncate text-xs text-slate-500" title={JSON.stringify(e.details)}>
+                        {JSON.stringify(e.details)}
+                      </code>
+                    ) : (
+                      '—'
+                    )}
+                  </Td>
+                  <Td className="whitespace-nowrap text-xs text-slate-500">{e.ip ?? '—'}</Td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {entries.map((e) => (
-                  <tr key={e.id} className="align-top">
-                    <td className="whitespace-nowrap px-4 py-2.5 text-slate-500">{formatDateTime(e.at)}</td>
-                    <td className="px-4 py-2.5">
-                      <span className="text-slate-900">{e.actorLabel}</span>
-                      <span className="ml-1 text-xs text-slate-400">({e.actorType})</span>
-                    </td>
-                    <td className="px-4 py-2.5"><ActionBadge action={e.action} /></td>
-                    <td className="px-4 py-2.5 text-slate-700">
-                      {e.targetLabel ?? '—'}
-                      {e.targetType && <span className="ml-1 text-xs text-slate-400">{e.targetType}</span>}
-                    </td>
-                    <td className="max-w-md px-4 py-2.5">
-                      {e.details ? (
-                        <code className="block truncate text-xs text-slate-500" title={JSON.stringify(e.details)}>
-                          {JSON.stringify(e.details)}
-                        </code>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-2.5 text-xs text-slate-500">{e.ip ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
       <div className="mt-4 flex justify-between">

@@ -3,6 +3,7 @@ import { RevokeButton } from '@/components/pki/revoke-button';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { inputClass } from '@/components/ui/field';
 import { formatDateTime } from '@/lib/format';
 import { consoleApi } from '@/server/api/caller';
@@ -47,40 +48,36 @@ export default async function CertificatesPage({ searchParams }: { searchParams:
             {q || status ? 'Try a broader search.' : 'Connect Fleet under Integrations and deploy the SCEP profile to issue device certificates.'}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">Serial</th>
-                  <th scope="col" className="px-4 py-2.5">Subject</th>
-                  <th scope="col" className="px-4 py-2.5">Device</th>
-                  <th scope="col" className="px-4 py-2.5">Template</th>
-                  <th scope="col" className="px-4 py-2.5">Valid</th>
-                  <th scope="col" className="px-4 py-2.5">Status</th>
-                  <th scope="col" className="px-4 py-2.5"><span className="sr-only">Actions</span></th>
+          <Table>
+            <THead>
+              <Th>Serial</Th>
+              <Th>Subject</Th>
+              <Th>Device</Th>
+              <Th>Template</Th>
+              <Th>Valid</Th>
+              <Th>Status</Th>
+              <Th srOnly>Actions</Th>
+            </THead>
+            <TBody>
+              {certificates.map((c) => (
+                <tr key={c.id}>
+                  <Td className="max-w-[10rem] truncate font-mono text-xs" title={c.serialHex}>{c.serialHex}</Td>
+                  <Td className="max-w-xs truncate" title={c.subject}>{c.subject}</Td>
+                  <Td>
+                    {c.deviceId ? <Link href={`/devices/${c.deviceId}`} className="text-brand-600 hover:text-brand-700">{c.deviceName ?? 'Device'}</Link> : '—'}
+                  </Td>
+                  <Td className="text-slate-600">{c.template ?? c.issuedVia.toUpperCase()}{c.renewalOf && <span className="ml-1 text-xs text-slate-400">(renewal)</span>}</Td>
+                  <Td className="whitespace-nowrap text-xs text-slate-500">{formatDateTime(c.notBefore).slice(0, 10)} → {formatDateTime(c.notAfter).slice(0, 10)}</Td>
+                  <Td>
+                    {c.status === 'active' && <Badge tone="green">Active</Badge>}
+                    {c.status === 'expired' && <Badge tone="amber">Expired</Badge>}
+                    {c.status === 'revoked' && <Badge tone="red">Revoked{c.revocationReason != null ? ` · ${REASONS[c.revocationReason] ?? c.revocationReason}` : ''}</Badge>}
+                  </Td>
+                  <Td className="text-right">{c.status === 'active' && <RevokeButton serialHex={c.serialHex} subject={c.subject} />}</Td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {certificates.map((c) => (
-                  <tr key={c.id}>
-                    <td className="max-w-[10rem] truncate px-4 py-3 font-mono text-xs" title={c.serialHex}>{c.serialHex}</td>
-                    <td className="max-w-xs truncate px-4 py-3" title={c.subject}>{c.subject}</td>
-                    <td className="px-4 py-3">
-                      {c.deviceId ? <Link href={`/devices/${c.deviceId}`} className="text-brand-600 hover:text-brand-700">{c.deviceName ?? 'Device'}</Link> : '—'}
-                    </td>
-                    <td className="px-4 py-3 text-slate-600">{c.template ?? c.issuedVia.toUpperCase()}{c.renewalOf && <span className="ml-1 text-xs text-slate-400">(renewal)</span>}</td>
-                    <td className="whitespace-nowrap px-4 py-3 text-xs text-slate-500">{formatDateTime(c.notBefore).slice(0, 10)} → {formatDateTime(c.notAfter).slice(0, 10)}</td>
-                    <td className="px-4 py-3">
-                      {c.status === 'active' && <Badge tone="green">Active</Badge>}
-                      {c.status === 'expired' && <Badge tone="amber">Expired</Badge>}
-                      {c.status === 'revoked' && <Badge tone="red">Revoked{c.revocationReason != null ? ` · ${REASONS[c.revocationReason] ?? c.revocationReason}` : ''}</Badge>}
-                    </td>
-                    <td className="px-4 py-3 text-right">{c.status === 'active' && <RevokeButton serialHex={c.serialHex} subject={c.subject} />}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
       <div className="mt-4 flex justify-between">

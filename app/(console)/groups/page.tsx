@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { inputClass } from '@/components/ui/field';
 import { formatRelative } from '@/lib/format';
 import { consoleApi } from '@/server/api/caller';
@@ -34,28 +35,24 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
             {q ? 'Try another name.' : 'Groups appear here once your identity provider pushes them.'}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">Group</th>
-                  <th scope="col" className="px-4 py-2.5 text-right">Members</th>
-                  <th scope="col" className="px-4 py-2.5">External id</th>
-                  <th scope="col" className="px-4 py-2.5">Updated</th>
+          <Table>
+            <THead>
+              <Th>Group</Th>
+              <Th className="text-right">Members</Th>
+              <Th>External id</Th>
+              <Th>Updated</Th>
+            </THead>
+            <TBody>
+              {groups.map((g) => (
+                <tr key={g.id}>
+                  <Td className="font-medium text-slate-900">{g.displayName}</Td>
+                  <Td className="text-right tabular-nums text-slate-700">{g.memberCount.toLocaleString('en')}</Td>
+                  <Td className="max-w-[16rem] truncate font-mono text-xs text-slate-500" title={g.externalId ?? undefined}>{g.externalId ?? '—'}</Td>
+                  <Td className="text-slate-500">{formatRelative(g.updatedAt)}</Td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {groups.map((g) => (
-                  <tr key={g.id}>
-                    <td className="px-4 py-3 font-medium text-slate-900">{g.displayName}</td>
-                    <td className="px-4 py-3 text-right tabular-nums text-slate-700">{g.memberCount.toLocaleString('en')}</td>
-                    <td className="max-w-[16rem] truncate px-4 py-3 font-mono text-xs text-slate-500" title={g.externalId ?? undefined}>{g.externalId ?? '—'}</td>
-                    <td className="px-4 py-3 text-slate-500">{formatRelative(g.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
       <div className="mt-4 flex justify-between">

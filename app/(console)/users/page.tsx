@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, EmptyState, PageHeader } from '@/components/ui/card';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { inputClass } from '@/components/ui/field';
 import { AddUserDialog } from '@/components/users/add-user-dialog';
 import { InvitationsPanel } from '@/components/users/invitations-panel';
@@ -47,37 +48,33 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         {users.length === 0 ? (
           <EmptyState title={q ? 'No users match your search' : 'No users yet'} />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">User</th>
-                  <th scope="col" className="px-4 py-2.5">Role</th>
-                  <th scope="col" className="px-4 py-2.5">Source</th>
-                  <th scope="col" className="px-4 py-2.5">Status</th>
-                  <th scope="col" className="px-4 py-2.5">Last sign-in</th>
-                  <th scope="col" className="px-4 py-2.5 text-right"><span className="sr-only">Actions</span></th>
+          <Table>
+            <THead>
+              <Th>User</Th>
+              <Th>Role</Th>
+              <Th>Source</Th>
+              <Th>Status</Th>
+              <Th>Last sign-in</Th>
+              <Th srOnly>Actions</Th>
+            </THead>
+            <TBody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <Td>
+                    <Link href={`/users/${u.id}`} className="font-medium text-slate-900 hover:text-brand-700">{u.name || u.email}</Link>
+                    {u.name && <p className="text-xs text-slate-500">{u.email}</p>}
+                  </Td>
+                  <Td><Badge tone={roleTone[u.role]}>{u.role}</Badge></Td>
+                  <Td className="text-slate-600">{u.source === 'scim' ? 'SCIM' : 'Local'}</Td>
+                  <Td>{u.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}</Td>
+                  <Td className="text-slate-500">{formatRelative(u.lastSignInAt)}</Td>
+                  <Td>
+                    <UserRowActions user={u} actorRole={me.role} isSelf={u.id === me.id} />
+                  </Td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100 bg-white">
-                {users.map((u) => (
-                  <tr key={u.id}>
-                    <td className="px-4 py-3">
-                      <Link href={`/users/${u.id}`} className="font-medium text-slate-900 hover:text-brand-700">{u.name || u.email}</Link>
-                      {u.name && <p className="text-xs text-slate-500">{u.email}</p>}
-                    </td>
-                    <td className="px-4 py-3"><Badge tone={roleTone[u.role]}>{u.role}</Badge></td>
-                    <td className="px-4 py-3 text-slate-600">{u.source === 'scim' ? 'SCIM' : 'Local'}</td>
-                    <td className="px-4 py-3">{u.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}</td>
-                    <td className="px-4 py-3 text-slate-500">{formatRelative(u.lastSignInAt)}</td>
-                    <td className="px-4 py-3">
-                      <UserRowActions user={u} actorRole={me.role} isSelf={u.id === me.id} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </TBody>
+          </Table>
         )}
       </Card>
       <div className="mt-4 flex justify-between">

@@ -3,6 +3,7 @@ import { CopyValue } from '@/components/integrations/secret-value';
 import { EnrollDeviceForm } from '@/components/my-devices/enroll-device-form';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardHeader, EmptyState, PageHeader } from '@/components/ui/card';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { formatRelative } from '@/lib/format';
 import { api } from '@/server/api/caller';
 import { publicBaseUrl } from '@/server/http/base-url';
@@ -34,37 +35,33 @@ export default async function MyDevicesPage() {
               {info?.canEnroll ? 'Enroll the computer or phone you use for work below.' : 'Devices your administrators assign to you appear here.'}
             </EmptyState>
           ) : (
-            <div className="overflow-x-auto">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th scope="col" className="px-4 py-2.5">Device</th>
-                    <th scope="col" className="px-4 py-2.5">OS</th>
-                    <th scope="col" className="px-4 py-2.5">Status</th>
-                    <th scope="col" className="px-4 py-2.5">Enrolled</th>
+            <Table>
+              <THead>
+                <Th>Device</Th>
+                <Th>OS</Th>
+                <Th>Status</Th>
+                <Th>Enrolled</Th>
+              </THead>
+              <TBody>
+                {devices.map((d) => (
+                  <tr key={d.id}>
+                    <Td>
+                      <p className="font-medium text-slate-900">{d.label}</p>
+                      {d.serial && <p className="font-mono text-xs text-slate-500">{d.serial}</p>}
+                    </Td>
+                    <Td className="text-slate-600">{d.os ?? '—'}</Td>
+                    <Td>
+                      <div className="flex flex-wrap gap-1.5">
+                        <ApprovalBadge status={d.approvalStatus} />
+                        <AssuranceBadge assurance={d.assurance} />
+                        <LifecycleBadge status={d.lifecycleStatus} />
+                      </div>
+                    </Td>
+                    <Td className="text-slate-500">{formatRelative(d.enrolledAt)}</Td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100 bg-white">
-                  {devices.map((d) => (
-                    <tr key={d.id}>
-                      <td className="px-4 py-3">
-                        <p className="font-medium text-slate-900">{d.label}</p>
-                        {d.serial && <p className="font-mono text-xs text-slate-500">{d.serial}</p>}
-                      </td>
-                      <td className="px-4 py-3 text-slate-600">{d.os ?? '—'}</td>
-                      <td className="px-4 py-3">
-                        <div className="flex flex-wrap gap-1.5">
-                          <ApprovalBadge status={d.approvalStatus} />
-                          <AssuranceBadge assurance={d.assurance} />
-                          <LifecycleBadge status={d.lifecycleStatus} />
-                        </div>
-                      </td>
-                      <td className="px-4 py-3 text-slate-500">{formatRelative(d.enrolledAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </TBody>
+            </Table>
           )}
         </Card>
         <Card>

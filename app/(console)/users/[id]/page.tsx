@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { LifecycleBadge } from '@/components/devices/device-badges';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
+import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { DetailRow } from '@/components/ui/detail-row';
 import { UserRowActions } from '@/components/users/user-row-actions';
@@ -80,33 +81,31 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         {devices.length === 0 ? (
           <EmptyState title="No devices" />
         ) : (
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2.5">Device</th>
-                <th scope="col" className="px-4 py-2.5">OS</th>
-                <th scope="col" className="px-4 py-2.5">Status</th>
-                <th scope="col" className="px-4 py-2.5">Last seen</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 bg-white">
+          <Table>
+            <THead>
+              <Th>Device</Th>
+              <Th>OS</Th>
+              <Th>Status</Th>
+              <Th>Last seen</Th>
+            </THead>
+            <TBody>
               {devices.map((d) => (
                 <tr key={d.id}>
-                  <td className="px-4 py-3">
+                  <Td>
                     <Link href={`/devices/${d.id}`} className="font-medium text-brand-600 hover:text-brand-700">{d.label}</Link>
-                  </td>
-                  <td className="px-4 py-3 text-slate-600">{d.os ?? '—'}</td>
-                  <td className="px-4 py-3">
+                  </Td>
+                  <Td className="text-slate-600">{d.os ?? '—'}</Td>
+                  <Td>
                     <div className="flex flex-wrap gap-1.5">
                       <LifecycleBadge status={d.lifecycleStatus} />
                       {d.ownerDeprovisionedAt && <Badge tone="amber">Owner deprovisioned</Badge>}
                     </div>
-                  </td>
-                  <td className="px-4 py-3 text-slate-500">{formatRelative(d.lastSeenAt)}</td>
+                  </Td>
+                  <Td className="text-slate-500">{formatRelative(d.lastSeenAt)}</Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </TBody>
+          </Table>
         )}
       </Card>
       <Card className="mt-6 overflow-hidden">
@@ -114,30 +113,28 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
         {certificates.length === 0 ? (
           <EmptyState title="No certificates" />
         ) : (
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2.5">Serial</th>
-                <th scope="col" className="px-4 py-2.5">Device</th>
-                <th scope="col" className="px-4 py-2.5">Expires</th>
-                <th scope="col" className="px-4 py-2.5">Status</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 bg-white">
+          <Table>
+            <THead>
+              <Th>Serial</Th>
+              <Th>Device</Th>
+              <Th>Expires</Th>
+              <Th>Status</Th>
+            </THead>
+            <TBody>
               {certificates.map((c) => (
                 <tr key={c.id}>
-                  <td className="max-w-[12rem] truncate px-4 py-3 font-mono text-xs" title={c.serialHex}>{c.serialHex}</td>
-                  <td className="px-4 py-3">{c.deviceId ? <Link href={`/devices/${c.deviceId}`} className="text-brand-600 hover:text-brand-700">{deviceName.get(c.deviceId) ?? 'Device'}</Link> : '—'}</td>
-                  <td className="px-4 py-3 text-slate-500">{formatDateTime(c.notAfter).slice(0, 10)}</td>
-                  <td className="px-4 py-3">
+                  <Td className="max-w-[12rem] truncate font-mono text-xs" title={c.serialHex}>{c.serialHex}</Td>
+                  <Td>{c.deviceId ? <Link href={`/devices/${c.deviceId}`} className="text-brand-600 hover:text-brand-700">{deviceName.get(c.deviceId) ?? 'Device'}</Link> : '—'}</Td>
+                  <Td className="text-slate-500">{formatDateTime(c.notAfter).slice(0, 10)}</Td>
+                  <Td>
                     {c.status === 'active' && <Badge tone="green">Active</Badge>}
                     {c.status === 'expired' && <Badge tone="amber">Expired</Badge>}
                     {c.status === 'revoked' && <Badge tone="red">Revoked{c.revocationReason != null ? ` · ${REASONS[c.revocationReason] ?? c.revocationReason}` : ''}</Badge>}
-                  </td>
+                  </Td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </TBody>
+          </Table>
         )}
       </Card>
     </>
