@@ -42,6 +42,7 @@ export async function getUserDetail(db: Db, userId: string) {
         permanentIdentifier: devices.permanentIdentifier,
         os: devices.os,
         approvalStatus: devices.approvalStatus,
+        assurance: devices.assurance,
         lifecycleStatus: devices.lifecycleStatus,
         ownerDeprovisionedAt: devices.ownerDeprovisionedAt,
         lastSeenAt: devices.lastSeenAt,

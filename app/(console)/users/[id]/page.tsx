@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { LifecycleBadge } from '@/components/devices/device-badges';
+import { ApprovalBadge, AssuranceBadge, LifecycleBadge } from '@/components/devices/device-badges';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, EmptyState } from '@/components/ui/card';
 import { Table, TBody, Td, Th, THead } from '@/components/ui/data-table';
@@ -97,6 +97,8 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
                   <Td className="text-slate-600">{d.os ?? '—'}</Td>
                   <Td>
                     <div className="flex flex-wrap gap-1.5">
+                      <ApprovalBadge status={d.approvalStatus} />
+                      <AssuranceBadge assurance={d.assurance} />
                       <LifecycleBadge status={d.lifecycleStatus} />
                       {d.ownerDeprovisionedAt && <Badge tone="amber">Owner deprovisioned</Badge>}
                     </div>
