@@ -8,14 +8,13 @@
 // from Server-Timing); "server time" per enrollment is their sum, the rest of an enrollment is TPM
 // and client work. Reports enrollments/s end to end (swtpm included), server time, p50/p99,
 // failures (must be 0), and the machine's load.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { certificateFingerprint } from '@/lib/pki/fingerprint';
 import type { RequestTiming } from '@/agent/pinned-http';
-import { cpuTimeMs, fmt, freshDatabase, machineBusyMs, percentiles, processTree, runConcurrently } from './lib';
+import { cpuTimeMs, fmt, freshDatabase, machineBusyMs, percentiles, processTree, runConcurrently, startBenchChild } from './lib';
 
 const N = Number(process.env.BENCH_N ?? 50);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,2').split(',').map(Number).filter((c) => c > 0);
@@ -70,39 +69,11 @@ function reapedChildrenCpuMs(): number {
   }
 }
 
-function tail(child: ChildProcess): () => string {
-  let text = '';
-  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-4000)));
-  return () => text;
-}
-
 async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TESSERA_SECRET: SECRET, TESSERA_DATA_DIR: dataDir, TESSERA_DISABLE_SCHEDULER: '1', NODE_ENV: 'production' };
   delete env.TESSERA_URL; // ACME URLs follow the request's origin
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'attest-tessera-server.ts')], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const stderr = tail(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the Tessera server did not start: ${stderr()}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the Tessera server exited with ${code}: ${stderr()}`)));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    stop: async () => {
-      child.stdin?.end();
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    },
-  };
+  const server = await startBenchChild(path.join('bench', 'attest-tessera-server.ts'), env);
+  return { url: server.url, pid: server.pid, stop: server.stop };
 }
 
 async function main() {

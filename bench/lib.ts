@@ -186,3 +186,44 @@ export function machineBusyMs(): number {
     return 0;
   }
 }
+
+/** The last few kilobytes a child wrote to stderr, for error messages. */
+export function stderrTail(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-4000)));
+  return () => text;
+}
+
+/**
+ * Starts one of the bench/*-tessera-server.ts scripts (see bench/child-server.ts) in its own
+ * process and waits for the JSON line that gives its URL.
+ */
+export async function startBenchChild(script: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr = stderrTail(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the Tessera server did not start: ${stderr()}`)), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the Tessera server exited with ${code}: ${stderr()}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    stderr,
+    /** With BENCH_CPU_PROFILE set: the first call starts a CPU profile, the second writes it. */
+    profile: () => void child.kill('SIGUSR2'),
+    stop: async () => {
+      child.stdin?.end();
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    },
+  };
+}

@@ -4,7 +4,7 @@
 // an in-process client (forking scepclient per enrollment would measure the fork); CertReps are
 // checked after each timed run. Targets on a 2-core machine: ≥ 1.5× micromdm at equal key size,
 // ≥ 4× micromdm's default, p99 ≤ 50 ms at concurrency 4, no failed enrollment, unique serials.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import type { ParsedCertificate } from '@/lib/pki/parse-certificate';
 import { parseCertificate } from '@/lib/pki/parse-certificate';
 import type { ContentCipher } from '@/lib/scep/content-cipher';
-import { cpuTimeMs, fmt, machineBusyMs, freePort, freshDatabase, opensslSpeed, percentiles, processTree, runConcurrently, startNextServer, waitUntil } from './lib';
+import { cpuTimeMs, fmt, freePort, freshDatabase, machineBusyMs, opensslSpeed, percentiles, processTree, runConcurrently, startBenchChild, startNextServer, stderrTail, waitUntil } from './lib';
 import {
   buildEnrollment,
   checkCertRep,
@@ -113,12 +113,6 @@ function run(cmd: string, args: string[]): Promise<string> {
 }
 
 /** Keeps the tail of a child's stderr for error messages without letting the pipe fill up. */
-function tail(child: ChildProcess): () => string {
-  let text = '';
-  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-4000)));
-  return () => text;
-}
-
 // ─── Tessera ────────────────────────────────────────────────────────────────────────────────
 
 async function startTessera(databaseUrl: string, dataDir: string, handle: import('@/server/db/client').DbHandle): Promise<{ url: string; pids: () => number[]; stop: () => Promise<unknown>; profile?: () => void }> {
@@ -135,43 +129,17 @@ async function startTessera(databaseUrl: string, dataDir: string, handle: import
     const server = await serveRoutes(tesseraScepRoutes);
     return { url: server.url, pids: () => [], stop: () => server.close() };
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'scep-tessera-server.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TESSERA_SECRET: SECRET,
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_DISABLE_SCHEDULER: '1',
-      NODE_ENV: 'production',
-      // BENCH_CPU_PROFILE=DIR: a V8 CPU profile of the server during the timed Tessera runs.
-      ...(process.env.BENCH_CPU_PROFILE ? { BENCH_CPU_PROFILE: path.resolve(process.env.BENCH_CPU_PROFILE) } : {}),
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
+  const server = await startBenchChild(path.join('bench', 'scep-tessera-server.ts'), {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TESSERA_SECRET: SECRET,
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_DISABLE_SCHEDULER: '1',
+    NODE_ENV: 'production',
+    // BENCH_CPU_PROFILE=DIR: a V8 CPU profile of the server during the timed Tessera runs.
+    ...(process.env.BENCH_CPU_PROFILE ? { BENCH_CPU_PROFILE: path.resolve(process.env.BENCH_CPU_PROFILE) } : {}),
   });
-  const stderr = tail(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the Tessera server did not start: ${stderr()}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the Tessera server exited with ${code}: ${stderr()}`)));
-  });
-  return {
-    url,
-    profile: () => void child.kill('SIGUSR2'),
-    pids: () => (child.pid ? [child.pid] : []),
-    stop: async () => {
-      child.stdin?.end();
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    },
-  };
+  return { url: server.url, profile: server.profile, pids: () => [server.pid], stop: server.stop };
 }
 
 // ─── micromdm ───────────────────────────────────────────────────────────────────────────────
@@ -184,7 +152,7 @@ async function startMicromdm(keySize: number | undefined) {
   // scepserver 2.1 has no listen-address flag (it listens on ":<port>", all interfaces); every
   // request of this benchmark goes to 127.0.0.1.
   const child = spawn('scepserver', ['-depot', depot, '-port', String(port), '-challenge', MICROMDM_CHALLENGE], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = tail(child);
+  const stderr = stderrTail(child);
   const url = `http://127.0.0.1:${port}/scep`;
   try {
     await waitUntil('scepserver', async () => (await fetch(`${url}?operation=GetCACaps`)).ok, 15_000);

@@ -5,14 +5,13 @@
 // eq "…", POST /Groups, then PATCHes adding members in batches; finally a few member removals in
 // both of Entra's forms. 16 workers, each a closed loop. Every status and body is checked, then
 // the database. Targets on a 2-core machine: p99 ≤ 50 ms and ≥ 500 requests/s over the cycle.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
-import { cpuTimeMs, fmt, freshDatabase, machineBusyMs, percentiles, runConcurrently } from './lib';
+import { cpuTimeMs, fmt, freshDatabase, machineBusyMs, percentiles, runConcurrently, startBenchChild } from './lib';
 
 const USERS = Number(process.env.BENCH_SCIM_USERS ?? 10_000);
 const GROUPS = Number(process.env.BENCH_SCIM_GROUPS ?? 200);
@@ -134,51 +133,20 @@ const memberPatch = (op: string, path: string, value?: unknown) => ({ schemas: [
 // ─── the Tessera server process ─────────────────────────────────────────────────────────────
 
 /** Keeps the tail of a child's stderr for error messages without letting the pipe fill up. */
-function tail(child: ChildProcess): () => string {
-  let text = '';
-  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-4000)));
-  return () => text;
-}
-
 async function startTessera(databaseUrl: string, dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'scim-tessera-server.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TESSERA_SECRET: SECRET,
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_DISABLE_SCHEDULER: '1',
-      NODE_ENV: 'production',
-      // BENCH_CPU_PROFILE=DIR: a V8 CPU profile of the server over the timed cycle.
-      ...(process.env.BENCH_CPU_PROFILE ? { BENCH_CPU_PROFILE: path.resolve(process.env.BENCH_CPU_PROFILE) } : {}),
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const stderr = tail(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the Tessera server did not start: ${stderr()}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the Tessera server exited with ${code}: ${stderr()}`)));
+  const server = await startBenchChild(path.join('bench', 'scim-tessera-server.ts'), {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TESSERA_SECRET: SECRET,
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_DISABLE_SCHEDULER: '1',
+    NODE_ENV: 'production',
+    // BENCH_CPU_PROFILE=DIR: a V8 CPU profile of the server over the timed cycle.
+    ...(process.env.BENCH_CPU_PROFILE ? { BENCH_CPU_PROFILE: path.resolve(process.env.BENCH_CPU_PROFILE) } : {}),
   });
   return {
-    url,
-    pid: child.pid!,
-    stderr,
-    profile: () => void child.kill('SIGUSR2'),
-    stats: async () => (await (await fetch(`${url}/__bench/stats`)).json()) as { statements: number; requests: number },
-    stop: async () => {
-      child.stdin?.end();
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    },
+    ...server,
+    stats: async () => (await (await fetch(`${server.url}/__bench/stats`)).json()) as { statements: number; requests: number },
   };
 }
 
