@@ -24,6 +24,7 @@ import { revokeAcmeCertificate } from '@/server/services/acme/revoke-acme-certif
 import { updateAccount } from '@/server/services/acme/update-account';
 import { orderObject } from '@/server/services/acme/acme-objects';
 import { publicBaseUrl } from './base-url';
+import { readBodyLimited } from './read-body';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_BODY = 256 * 1024;
@@ -42,21 +43,9 @@ interface Reply {
 class BodyTooLarge extends Error {}
 
 async function readBody(req: Request): Promise<string> {
-  const reader = req.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY) {
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBodyLimited(req, MAX_BODY);
+  if (!body) throw new BodyTooLarge();
+  return body.toString('utf8');
 }
 
 function directory(urls: AcmeUrls, base: string) {

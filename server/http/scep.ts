@@ -12,6 +12,7 @@ import { ScepError } from '@/lib/scep/scep-error';
 import { clientIp } from '@/server/auth/request-ip';
 import { loadAuthority } from '@/server/services/pki/load-authority';
 import { handlePkiOperation } from '@/server/services/scep/handle-pki-operation';
+import { readBodyLimited } from './read-body';
 
 // Prepared once per database (one round trip per request instead of describe + execute).
 const integrationQueries = new WeakMap<Db, ReturnType<typeof prepareIntegrationQuery>>();
@@ -52,24 +53,6 @@ const MAX_MESSAGE = 1024 * 1024;
 const text = (status: number, body: string) =>
   new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
 
-async function readBody(req: Request): Promise<Uint8Array | null> {
-  const reader = req.body?.getReader();
-  if (!reader) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_MESSAGE) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function handleScep(req: Request, integrationId: string): Promise<Response> {
   try {
     if (!UUID.test(integrationId)) return text(404, 'No SCEP endpoint here');
@@ -98,7 +81,7 @@ export async function handleScep(req: Request, integrationId: string): Promise<R
 
     let message: Uint8Array | null;
     if (req.method === 'POST') {
-      message = await readBody(req);
+      message = await readBodyLimited(req, MAX_MESSAGE);
       if (message === null) return text(413, 'The message is larger than 1 MiB');
     } else {
       const param = url.searchParams.get('message');

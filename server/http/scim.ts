@@ -26,6 +26,7 @@ import { deleteScimGroup } from '@/server/services/scim/delete-scim-group';
 import { MAX_RESULTS, resourceTypes, schemaDefinitions, serviceProviderConfig } from '@/server/services/scim/scim-discovery';
 import { publicBaseUrl } from './base-url';
 import { bearerToken } from './rest/handler';
+import { readBodyLimited } from './read-body';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 const MAX_BODY = 1024 * 1024;
@@ -196,22 +197,9 @@ function notFound(path: string[]): ScimError {
 }
 
 async function readJson(req: Request): Promise<unknown> {
-  const reader = req.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY) {
-        await reader.cancel().catch(() => {});
-        throw new ScimError(413, `The request body is larger than ${MAX_BODY} bytes`);
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = await readBodyLimited(req, MAX_BODY);
+  if (!raw) throw new ScimError(413, `The request body is larger than ${MAX_BODY} bytes`);
+  const text = raw.toString('utf8');
   if (!text.trim()) throw new ScimError(400, 'The request needs a JSON body', 'invalidSyntax');
   let body: unknown;
   try {

@@ -2,6 +2,7 @@
 // query parameters (`filters[os]=Linux`), and zod errors turned into one readable message.
 import type { z, ZodError } from 'zod';
 import { API_VERSION, ApiError } from './respond';
+import { readBodyLimited } from '../read-body';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -26,22 +27,9 @@ export async function readJson(req: Request): Promise<unknown> {
   }
   const declared = Number(req.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) throw new ApiError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const reader = req.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw new ApiError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readBodyLimited(req, MAX_BODY_BYTES);
+  if (!body) throw new ApiError(413, `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = body.toString('utf8');
   if (!text.trim()) throw new ApiError(400, 'The request body is empty; send a JSON object');
   try {
     return JSON.parse(text);
